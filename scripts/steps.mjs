@@ -1,0 +1,88 @@
+// The set-up steps shared by `npm start` and `npm test`. Plain Node (no dependencies):
+// it runs before `npm ci` has had a chance to install anything.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+
+/** Prints one line for a step, runs it, and ends the line with how long it took. */
+export async function step(title, fn) {
+  const started = Date.now();
+  process.stdout.write(`shopscope: ${title} ... `);
+  try {
+    const note = await fn();
+    process.stdout.write(`${note ?? 'done'} (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
+  } catch (err) {
+    process.stdout.write('failed\n');
+    console.error(`shopscope: ${title} failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
+
+/** Runs a command; output goes to a log unless it fails, then its tail is shown. */
+export function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+  if (result.error) throw new Error(`${cmd}: ${result.error.message}`);
+  if (result.status !== 0) {
+    const tail = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
+    throw new Error(`${cmd} ${args.join(' ')} exited with ${result.status}\n${tail}`);
+  }
+  return result.stdout ?? '';
+}
+
+export function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0;
+}
+
+/** npm ci, skipped when node_modules already matches package-lock.json. */
+export async function installNpmPackages() {
+  await step('npm packages (npm ci)', () => {
+    const lock = readFileSync(join(root, 'package-lock.json'));
+    const hash = createHash('sha256').update(lock).digest('hex');
+    const marker = join(root, 'node_modules', '.shopscope-lock-hash');
+    if (existsSync(marker) && readFileSync(marker, 'utf8') === hash) return 'up to date';
+    run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
+    writeFileSync(marker, hash);
+    return 'installed';
+  });
+}
+
+let aptUpdated = false;
+function aptInstall(packages) {
+  const asRoot = process.getuid?.() === 0;
+  if (!hasCommand('apt-get')) throw new Error(`missing ${packages.join(', ')} and no apt-get: install them by hand`);
+  const prefix = asRoot ? [] : ['sudo', '-n'];
+  if (!asRoot && !hasCommand('sudo')) throw new Error(`missing ${packages.join(', ')}: run as root or install them (apt-get install ${packages.join(' ')})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'update', '-qq'], { env });
+    aptUpdated = true;
+  }
+  run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+}
+
+export function postgresBinDir() {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(base, versions[0], 'bin') : undefined;
+}
+
+export async function installPostgres() {
+  await step('PostgreSQL (Debian package)', () => {
+    if (postgresBinDir()) return 'present';
+    aptInstall(['postgresql']);
+    if (!postgresBinDir()) throw new Error('postgresql installed but no server binary under /usr/lib/postgresql');
+    return 'installed';
+  });
+}
+
+export async function installChromium() {
+  await step('Chromium (Debian package)', () => {
+    if (existsSync('/usr/bin/chromium')) return 'present';
+    aptInstall(['chromium', 'fonts-liberation']);
+    return 'installed';
+  });
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+// One vitest run for the whole repository. Each part adds its own project here; the sample
+// shop's tests run twice, once on SQLite and once on a real PostgreSQL.
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'shop-sqlite',
+          include: ['sample-shop/test/**/*.test.ts'],
+          exclude: ['sample-shop/test/e2e/**'],
+          env: { SHOP_TEST_DB: 'sqlite' },
+        },
+      },
+      {
+        test: {
+          name: 'shop-postgres',
+          include: ['sample-shop/test/**/*.test.ts'],
+          exclude: ['sample-shop/test/e2e/**', 'sample-shop/test/unit/**'],
+          env: { SHOP_TEST_DB: 'postgres' },
+          globalSetup: ['sample-shop/test/support/postgres-global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'shop-browser',
+          include: ['sample-shop/test/e2e/**/*.test.ts'],
+          env: { SHOP_TEST_DB: 'sqlite' },
+        },
+      },
+    ],
+  },
+});
