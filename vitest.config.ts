@@ -8,7 +8,11 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default'],
     projects: [
+      { extends: true, test: { name: 'agent', include: ['agent/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'stack', include: ['stack/test/**/*.test.ts'], fileParallelism: false } },
+      { extends: true, test: { name: 'alerts', include: ['alerts/test/**/*.test.ts'] } },
       {
+        extends: true,
         test: {
           name: 'shop-sqlite',
           include: ['sample-shop/test/**/*.test.ts'],
@@ -17,6 +21,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'shop-postgres',
           include: ['sample-shop/test/**/*.test.ts'],
@@ -26,6 +31,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'shop-browser',
           include: ['sample-shop/test/e2e/**/*.test.ts'],

@@ -1,0 +1,47 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ShopError } from '../shared/errors.ts';
+import { flagPatchSchema, type FlagStore } from '../shared/flags.ts';
+import { parseInput } from '../shared/validation.ts';
+import type { ServiceClient } from '../shared/service-client.ts';
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+export function requireAdmin(adminToken: string) {
+  const expected = digest(adminToken);
+  return async (request: FastifyRequest) => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    // Comparing digests keeps the check constant-time whatever the token's length.
+    if (!match?.[1] || !timingSafeEqual(digest(match[1].trim()), expected)) {
+      throw new ShopError('unauthorized', 'admin routes need Authorization: Bearer <SHOPSCOPE_ADMIN_TOKEN>');
+    }
+  };
+}
+
+/** `GET|PUT /admin/flags` and `PUT /admin/stock/:productId`, behind the admin token. */
+export function registerAdminRoutes(app: FastifyInstance, options: { adminToken: string; flags: FlagStore; inventory: ServiceClient }) {
+  const onRequest = requireAdmin(options.adminToken);
+
+  app.get('/admin/flags', { onRequest }, async () => {
+    await options.flags.refresh();
+    return options.flags.get();
+  });
+
+  app.put('/admin/flags', { onRequest }, async (request) => {
+    if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) {
+      throw new ShopError('invalid_request', 'body must be a JSON object of flag names and values');
+    }
+    const patch = parseInput(flagPatchSchema, request.body, 'flags');
+    return options.flags.update(patch);
+  });
+
+  app.put('/admin/stock/:productId', { onRequest }, async (request) => {
+    const { productId } = parseInput(z.object({ productId: z.string().min(1).max(64) }), request.params, 'path');
+    const response = await options.inventory.call(`/stock/${encodeURIComponent(productId)}`, { method: 'PUT', body: request.body ?? {} });
+    return response.body;
+  });
+}

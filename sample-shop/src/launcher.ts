@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { serviceNames, type ServiceName, defaultPorts } from './shared/config.ts';
+import { sleep } from './shared/sleep.ts';
+
+const mainFile = new URL('./main.ts', import.meta.url).pathname;
+
+/** Each service's metrics port when it runs under the agent: 9464 + its place in the list. */
+export const metricsPorts: Record<ServiceName, number> = Object.fromEntries(serviceNames.map((name, i) => [name, 9464 + i])) as Record<
+  ServiceName,
+  number
+>;
+
+export interface LaunchOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Extra node flags before the service, e.g. `--import @shopscope/agent/register`. */
+  nodeArgs?: string[];
+  /** Where each line a service prints goes; default: stdout with a `[service]` prefix. */
+  onLine?: (service: ServiceName, line: string) => void;
+  services?: readonly ServiceName[];
+}
+
+export interface LaunchedService {
+  name: ServiceName;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export function launchService(name: ServiceName, options: LaunchOptions = {}): LaunchedService {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', mainFile, name], {
+    env: {
+      ...process.env,
+      OTEL_SERVICE_NAME: name,
+      SHOPSCOPE_METRICS_PORT: String(metricsPorts[name]),
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const onLine = options.onLine ?? ((service, line) => process.stdout.write(`[${service}] ${line}\n`));
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => onLine(name, line));
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { name, child, exited };
+}
+
+export async function waitHealthy(url: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < until) {
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+      lastError = `status ${response.status}`;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} not healthy after ${timeoutMs} ms (${lastError})`);
+}
+
+export function portOf(name: ServiceName, env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env[`SHOPSCOPE_${name.toUpperCase()}_PORT`] ?? defaultPorts[name]);
+}
+
+/** Starts every service (dependencies first) and waits until each answers /healthz. */
+export async function launchShop(options: LaunchOptions = {}): Promise<LaunchedService[]> {
+  const order: ServiceName[] = ['inventory', 'payments', 'catalog', 'cart', 'orders', 'gateway'];
+  const wanted = options.services ?? order;
+  const launched = order.filter((n) => wanted.includes(n)).map((name) => launchService(name, options));
+  const env = { ...process.env, ...options.env };
+  try {
+    await Promise.all(
+      launched.map((s) =>
+        Promise.race([
+          waitHealthy(`http://127.0.0.1:${portOf(s.name, env)}`),
+          s.exited.then((code) => {
+            throw new Error(`${s.name} exited with code ${code} while starting`);
+          }),
+        ]),
+      ),
+    );
+  } catch (err) {
+    await stopShop(launched);
+    throw err;
+  }
+  return launched;
+}
+
+/** SIGTERM to each, SIGKILL to any still running after the deadline. */
+export async function stopShop(services: LaunchedService[], deadlineMs = 10_000): Promise<void> {
+  await Promise.all(
+    services.map(async (s) => {
+      if (s.child.exitCode !== null || s.child.signalCode !== null) return;
+      s.child.kill('SIGTERM');
+      const timer = setTimeout(() => s.child.kill('SIGKILL'), deadlineMs);
+      await s.exited;
+      clearTimeout(timer);
+    }),
+  );
+}

@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Db } from '../shared/db.ts';
+import { ShopError, errorStatus, type ErrorCode } from '../shared/errors.ts';
+import { currency, money } from '../shared/money.ts';
+import { isExpiryValid, isLuhnValid } from '../shared/card.ts';
+import { sleep } from '../shared/sleep.ts';
+import type { ServiceClient } from '../shared/service-client.ts';
+import { loadOrderByKey, type OrderRow } from './schema.ts';
+import { confirmOrder, failOrder, type SagaClients } from './saga.ts';
+
+export const checkoutBody = z
+  .object({
+    cartId: z.string().min(1).max(100),
+    email: z.string().max(254).pipe(z.email('must be a valid email address')),
+    payment: z
+      .object({
+        cardNumber: z
+          .string()
+          .max(40)
+          .transform((s) => s.replace(/[\s-]/g, ''))
+          .refine((s) => /^\d{12,19}$/.test(s), 'must be 12 to 19 digits')
+          .refine(isLuhnValid, 'fails the Luhn check'),
+        expiry: z.string().refine((e) => isExpiryValid(e), 'must be an unexpired MM/YY date'),
+        cvv: z.string().regex(/^\d{3,4}$/, 'must be 3 or 4 digits'),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type CheckoutInput = z.infer<typeof checkoutBody>;
+
+export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+export interface CheckoutResult {
+  orderId: string;
+  status: 'confirmed' | 'payment_failed';
+  total: { amount: number; currency: string };
+  failureReason?: string;
+}
+
+export interface CheckoutDeps extends SagaClients {
+  db: Db;
+  catalog: ServiceClient;
+  paymentTimeoutMs: number;
+  /** Called once an order is settled, for the business events (counters, logs, spans). */
+  onSettled?: (order: { id: string; status: string; totalCents: number; failureCode: string | null }) => void;
+}
+
+interface CartView {
+  id: string;
+  status: string;
+  items: { productId: string; quantity: number }[];
+}
+
+interface CatalogProduct {
+  id: string;
+  name: string;
+  price: { amount: number };
+}
+
+/** What a settled order answers, the same on the first request and on every replay. */
+export function resultOf(order: OrderRow): CheckoutResult {
+  if (order.status === 'confirmed') return { orderId: order.id, status: 'confirmed', total: money(order.total_cents) };
+  if (order.status === 'payment_failed') {
+    return { orderId: order.id, status: 'payment_failed', total: money(order.total_cents), failureReason: order.failure_code ?? 'payment_failed' };
+  }
+  if (order.status === 'failed') {
+    const code: ErrorCode = order.failure_code && order.failure_code in errorStatus ? (order.failure_code as ErrorCode) : 'service_unavailable';
+    throw new ShopError(code, `checkout failed: ${order.failure_code ?? 'unknown'}`, { orderId: order.id });
+  }
+  throw new ShopError('checkout_in_progress', 'this checkout is still being processed; retry shortly', { orderId: order.id });
+}
+
+function requestHash(input: CheckoutInput): string {
+  return createHash('sha256')
+    .update(JSON.stringify([input.cartId, input.email.toLowerCase(), input.payment.cardNumber.slice(-4), input.payment.expiry]))
+    .digest('hex');
+}
+
+export class Checkout {
+  /** Orders this process is working on; the recovery sweep leaves them alone. */
+  readonly inFlight = new Set<string>();
+
+  constructor(private readonly deps: CheckoutDeps) {}
+
+  async run(input: CheckoutInput, idempotencyKey: string | undefined): Promise<CheckoutResult> {
+    const { db } = this.deps;
+    const hash = requestHash(input);
+    if (idempotencyKey) {
+      const existing = await loadOrderByKey(db, idempotencyKey);
+      if (existing) return this.replay(existing, hash);
+    }
+    const cart = await this.deps.cart.get<CartView>(`/carts/${encodeURIComponent(input.cartId)}`);
+    if (cart.status !== 'open') throw new ShopError('cart_closed', `cart ${input.cartId} is already checked out`);
+    if (cart.items.length === 0) throw new ShopError('cart_empty', 'the cart is empty');
+    const ids = cart.items.map((i) => encodeURIComponent(i.productId)).join(',');
+    const catalog = await this.deps.catalog.get<{ items: CatalogProduct[] }>(`/products?ids=${ids}&limit=100`);
+    const products = new Map(catalog.items.map((p) => [p.id, p]));
+    const lines = cart.items.map((item) => {
+      const product = products.get(item.productId);
+      if (!product) throw new ShopError('product_not_found', `product ${item.productId} is no longer sold`);
+      return { ...item, name: product.name, unitCents: Math.round(product.price.amount * 100) };
+    });
+    const totalCents = lines.reduce((sum, l) => sum + l.unitCents * l.quantity, 0);
+
+    const orderId = `o-${randomUUID()}`;
+    const now = Date.now();
+    this.inFlight.add(orderId);
+    try {
+      const created = await db.transaction(async (tx) => {
+        const inserted = await tx.run(
+          `INSERT INTO orders_orders (id, idempotency_key, request_hash, cart_id, email, status, failure_code, total_cents, currency, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+          [orderId, idempotencyKey ?? null, hash, input.cartId, input.email, totalCents, currency, now, now],
+        );
+        if (inserted === 0) return false;
+        for (const line of lines) {
+          await tx.run('INSERT INTO orders_items (order_id, product_id, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?)', [
+            orderId,
+            line.productId,
+            line.name,
+            line.quantity,
+            line.unitCents,
+          ]);
+        }
+        return true;
+      });
+      if (!created) {
+        // Another request with the same key got there first: answer as it does.
+        const existing = idempotencyKey ? await loadOrderByKey(db, idempotencyKey) : undefined;
+        if (!existing) throw new ShopError('internal_error', 'idempotent order vanished');
+        return this.replay(existing, hash);
+      }
+      return await this.process(orderId, input, lines, totalCents);
+    } finally {
+      this.inFlight.delete(orderId);
+    }
+  }
+
+  private async replay(order: OrderRow, hash: string): Promise<CheckoutResult> {
+    if (order.request_hash !== hash) {
+      throw new ShopError('idempotency_key_reused', 'this Idempotency-Key was used for a different checkout');
+    }
+    let current: OrderRow | undefined = order;
+    const until = Date.now() + this.deps.paymentTimeoutMs + 5000;
+    while (current && current.status === 'pending' && Date.now() < until) {
+      await sleep(100);
+      current = await this.deps.db.get<OrderRow>('SELECT * FROM orders_orders WHERE id = ?', [order.id]);
+    }
+    return resultOf(current ?? order);
+  }
+
+  private async process(
+    orderId: string,
+    input: CheckoutInput,
+    lines: { productId: string; quantity: number }[],
+    totalCents: number,
+  ): Promise<CheckoutResult> {
+    const { db } = this.deps;
+    const settled = async (status: OrderRow['status'], failureCode: string | null) => {
+      this.deps.onSettled?.({ id: orderId, status, totalCents, failureCode });
+    };
+
+    try {
+      await this.deps.inventory.post('/reservations', {
+        orderId,
+        items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+      });
+    } catch (err) {
+      const code = err instanceof ShopError ? err.code : 'service_unavailable';
+      // A reservation that timed out may still land: releasing leaves a tombstone against it.
+      await failOrder(db, this.deps, { id: orderId }, 'failed', code).catch(async () => {
+        await db.run("UPDATE orders_orders SET status = 'failed', failure_code = ?, updated_at = ? WHERE id = ? AND status = 'pending'", [
+          code,
+          Date.now(),
+          orderId,
+        ]);
+      });
+      await settled('failed', code);
+      throw err;
+    }
+
+    let outcome: 'approved' | 'declined' | 'unknown';
+    let failureCode = 'payment_failed';
+    try {
+      await this.deps.payments.post(
+        '/charges',
+        {
+          orderId,
+          amountCents: totalCents,
+          currency,
+          card: { number: input.payment.cardNumber, expiry: input.payment.expiry, cvv: input.payment.cvv },
+        },
+        { timeoutMs: this.deps.paymentTimeoutMs },
+      );
+      outcome = 'approved';
+    } catch (err) {
+      if (err instanceof ShopError && (err.code === 'card_declined' || err.code === 'payment_provider_error')) {
+        outcome = 'declined';
+        failureCode = err.code;
+      } else {
+        outcome = 'unknown';
+        failureCode = 'payment_timeout';
+      }
+    }
+
+    if (outcome === 'unknown') {
+      // The provider may still charge: void first, so that no charge survives a failed order.
+      try {
+        await this.deps.payments.post(`/charges/${encodeURIComponent(orderId)}/void`, {});
+        outcome = 'declined';
+      } catch {
+        throw new ShopError('service_unavailable', 'payment outcome unknown; the order will be settled shortly', { orderId });
+      }
+    }
+
+    if (outcome === 'approved') {
+      await confirmOrder(db, this.deps, { id: orderId, cart_id: input.cartId });
+      await settled('confirmed', null);
+      return { orderId, status: 'confirmed', total: money(totalCents) };
+    }
+    await failOrder(db, this.deps, { id: orderId }, 'payment_failed', failureCode);
+    await settled('payment_failed', failureCode);
+    return { orderId, status: 'payment_failed', total: money(totalCents), failureReason: failureCode };
+  }
+}
