@@ -1,6 +1,9 @@
 // `npm test`: installs what the tests need, then lint, type check and every vitest project.
 import { installNpmPackages, installPostgres, installChromium, step, run, root } from './steps.mjs';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 await installNpmPackages();
 await installPostgres();
@@ -8,5 +11,16 @@ await installChromium();
 await step('lint (eslint)', () => { run('npx', ['eslint', '.']); });
 await step('type check (tsc)', () => { run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']); });
 console.log('shopscope: tests (vitest) ...');
-const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const summaryFile = join(mkdtempSync(join(tmpdir(), 'shopscope-vitest-')), 'results.json');
+const result = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${summaryFile}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+// One plain closing line that any reader understands, whatever the runner printed.
+if (existsSync(summaryFile)) {
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  const skipped = summary.numPendingTests + summary.numTodoTests;
+  console.log(`${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`);
+}
 process.exit(result.status ?? 1);
