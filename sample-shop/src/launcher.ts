@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { serviceNames, type ServiceName, defaultPorts } from './shared/config.ts';
 import { sleep } from './shared/sleep.ts';
+import { existsSync } from 'node:fs';
+import { checkoutExperiment } from './gateway/experiment.ts';
 
 const mainFile = new URL('./main.ts', import.meta.url).pathname;
 
@@ -10,6 +12,14 @@ export const metricsPorts: Record<ServiceName, number> = Object.fromEntries(serv
   ServiceName,
   number
 >;
+
+const agentBuild = new URL('../../agent/dist/register.js', import.meta.url).pathname;
+
+/** Every service runs under the agent once it is built (`npm run build -w @shopscope/agent`). */
+export function defaultNodeArgs(): string[] {
+  if (process.env.SHOPSCOPE_AGENT === 'off') return [];
+  return existsSync(agentBuild) ? ['--import', '@shopscope/agent/register'] : [];
+}
 
 export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
@@ -27,12 +37,16 @@ export interface LaunchedService {
 }
 
 export function launchService(name: ServiceName, options: LaunchOptions = {}): LaunchedService {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', mainFile, name], {
+  const env = { ...process.env, ...options.env };
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? defaultNodeArgs()), '--import', 'tsx', mainFile, name], {
     env: {
-      ...process.env,
       OTEL_SERVICE_NAME: name,
-      SHOPSCOPE_METRICS_PORT: String(metricsPorts[name]),
-      ...options.env,
+      SHOPSCOPE_PROFILE: 'dev',
+      OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=shop,deployment.environment.name=demo',
+      SHOPSCOPE_EXPERIMENTS: `${checkoutExperiment.name}=${checkoutExperiment.variants.join('|')}`,
+      ...env,
+      // the agent reads SHOPSCOPE_METRICS_PORT; each service gets its own
+      SHOPSCOPE_METRICS_PORT: env[`SHOPSCOPE_${name.toUpperCase()}_METRICS_PORT`] ?? String(metricsPorts[name]),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

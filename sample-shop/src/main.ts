@@ -2,6 +2,7 @@
 import { loadConfig, flagsPath, serviceNames, type ServiceName } from './shared/config.ts';
 import { FlagStore } from './shared/flags.ts';
 import { buildService } from './services.ts';
+import { telemetry } from './shared/telemetry.ts';
 
 const name = process.argv[2] as ServiceName;
 if (!serviceNames.includes(name)) {
@@ -23,6 +24,7 @@ const { app, db } = await buildService(name, config, flags, {
   recoverAfterMs: process.env.SHOPSCOPE_RECOVER_AFTER_MS ? Number(process.env.SHOPSCOPE_RECOVER_AFTER_MS) : undefined,
 });
 await app.listen({ host: config.host, port: config.ports[name] });
+telemetry.log('info', { event: 'service.started', port: config.ports[name] }, `${name} listening on ${config.host}:${config.ports[name]}`);
 
 let stopping = false;
 async function stop(signal: string) {

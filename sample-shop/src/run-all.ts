@@ -19,7 +19,8 @@ async function shutdown(code: number) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-const nodeArgs = process.env.SHOPSCOPE_SHOP_NODE_ARGS ? process.env.SHOPSCOPE_SHOP_NODE_ARGS.split(' ').filter(Boolean) : [];
+// Default: under the agent once it is built; SHOPSCOPE_SHOP_NODE_ARGS replaces the node flags.
+const nodeArgs = process.env.SHOPSCOPE_SHOP_NODE_ARGS?.split(' ').filter(Boolean);
 try {
   services = await launchShop({ nodeArgs });
 } catch (err) {

@@ -9,6 +9,7 @@ import { parseInput } from '../shared/validation.ts';
 import { createServer } from '../shared/server.ts';
 import type { ServiceClient } from '../shared/service-client.ts';
 import { startMemoryLeakFault } from './memory-leak.ts';
+import { telemetry } from '../shared/telemetry.ts';
 
 export interface CartDeps {
   db: Db;
@@ -134,6 +135,7 @@ export async function buildCartApp(deps: CartDeps): Promise<FastifyInstance> {
       }
       await tx.run('UPDATE cart_carts SET updated_at = ? WHERE id = ?', [Date.now(), id]);
     });
+    telemetry.cartUpdated({ cartId: id, action: 'add', sku: body.productId, quantity: body.quantity });
     return reply.status(201).send(await view(id));
   });
 
@@ -150,6 +152,7 @@ export async function buildCartApp(deps: CartDeps): Promise<FastifyInstance> {
         if (changed === 0) await tx.run('INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, ?)', [id, productId, body.quantity]);
       });
     }
+    telemetry.cartUpdated({ cartId: id, action: body.quantity === 0 ? 'remove' : 'update', sku: productId, quantity: body.quantity });
     return view(id);
   });
 
@@ -157,6 +160,7 @@ export async function buildCartApp(deps: CartDeps): Promise<FastifyInstance> {
     const { id, productId } = parseInput(lineParams, request.params, 'path');
     await openCart(id);
     await db.run('DELETE FROM cart_items WHERE cart_id = ? AND product_id = ?', [id, productId]);
+    telemetry.cartUpdated({ cartId: id, action: 'remove', sku: productId });
     return view(id);
   });
 

@@ -8,6 +8,7 @@ import { createServer } from '../shared/server.ts';
 import { ServiceClient } from '../shared/service-client.ts';
 import { publicRoutes, targetPath } from './routes.ts';
 import { registerAdminRoutes } from './admin.ts';
+import { assignCheckoutExperiment } from './experiment.ts';
 
 export interface GatewayDeps {
   config: Pick<ShopConfig, 'urls' | 'adminToken' | 'rateLimit' | 'bodyLimitBytes' | 'paymentTimeoutMs'>;
@@ -35,6 +36,8 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
         new ShopError('rate_limited', `more than ${context.max} requests per second from this address; retry after ${context.after}`),
     });
   }
+
+  app.addHook('onRequest', assignCheckoutExperiment);
 
   // The `gatewayErrorRate` fault flag: that share of API requests is answered 500.
   app.addHook('onRequest', async (request) => {

@@ -6,7 +6,12 @@ import { ShopError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { createServer } from '../shared/server.ts';
 import { migrateInventory } from './schema.ts';
-import { commit, getReservation, release, reserve } from './reservations.ts';
+import { commit as commitReservation, getReservation, release as releaseReservation, reserve as reserveStock } from './reservations.ts';
+import { telemetry } from '../shared/telemetry.ts';
+
+const reserve = telemetry.traced('inventory.reserve', reserveStock);
+const commit = telemetry.traced('inventory.commit', commitReservation);
+const release = telemetry.traced('inventory.release', releaseReservation);
 
 export interface InventoryDeps {
   db: Db;

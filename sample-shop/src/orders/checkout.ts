@@ -8,6 +8,7 @@ import { sleep } from '../shared/sleep.ts';
 import type { ServiceClient } from '../shared/service-client.ts';
 import { loadOrderByKey, type OrderRow } from './schema.ts';
 import { confirmOrder, failOrder, type SagaClients } from './saga.ts';
+import { telemetry } from '../shared/telemetry.ts';
 
 export const checkoutBody = z
   .object({
@@ -82,7 +83,9 @@ export class Checkout {
   /** Orders this process is working on; the recovery sweep leaves them alone. */
   readonly inFlight = new Set<string>();
 
-  constructor(private readonly deps: CheckoutDeps) {}
+  constructor(private readonly deps: CheckoutDeps) {
+    this.run = telemetry.traced('orders.checkout', this.run.bind(this));
+  }
 
   async run(input: CheckoutInput, idempotencyKey: string | undefined): Promise<CheckoutResult> {
     const { db } = this.deps;
@@ -103,6 +106,7 @@ export class Checkout {
       return { ...item, name: product.name, unitCents: Math.round(product.price.amount * 100) };
     });
     const totalCents = lines.reduce((sum, l) => sum + l.unitCents * l.quantity, 0);
+    telemetry.checkoutStep({ step: 'cart_priced' });
 
     const orderId = `o-${randomUUID()}`;
     const now = Date.now();
@@ -160,6 +164,10 @@ export class Checkout {
     const { db } = this.deps;
     const settled = async (status: OrderRow['status'], failureCode: string | null) => {
       this.deps.onSettled?.({ id: orderId, status, totalCents, failureCode });
+      const amount = totalCents / 100;
+      if (status === 'confirmed') telemetry.orderPlaced({ orderId, amount, currency, items: lines.length });
+      else if (status === 'payment_failed') telemetry.paymentFailed({ orderId, reason: failureCode ?? 'payment_failed', amount, currency });
+      telemetry.checkoutStep({ step: status, orderId });
     };
 
     try {
@@ -181,6 +189,7 @@ export class Checkout {
       throw err;
     }
 
+    telemetry.checkoutStep({ step: 'stock_reserved', orderId });
     let outcome: 'approved' | 'declined' | 'unknown';
     let failureCode = 'payment_failed';
     try {

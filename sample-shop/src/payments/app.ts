@@ -9,6 +9,13 @@ import { sleep } from '../shared/sleep.ts';
 import { isExpiryValid, isLuhnValid, last4 } from '../shared/card.ts';
 import { currency } from '../shared/money.ts';
 import { providerOutcome } from './provider.ts';
+import { telemetry } from '../shared/telemetry.ts';
+
+/** The provider's side of a charge: its latency and its answer (the `payments.charge` span). */
+const askProvider = telemetry.traced('payments.charge', async (cardNumber: string, latencyMs: number, failureRate: number) => {
+  if (latencyMs > 0) await sleep(latencyMs);
+  return providerOutcome(cardNumber, failureRate);
+});
 
 export interface PaymentsDeps {
   db: Db;
@@ -120,8 +127,7 @@ export async function buildPaymentsApp(deps: PaymentsDeps): Promise<FastifyInsta
       return answer(reply, existing);
     }
     const { paymentLatencyMs, paymentFailureRate } = flags.get();
-    if (paymentLatencyMs > 0) await sleep(paymentLatencyMs);
-    const outcome = providerOutcome(body.card.number, paymentFailureRate);
+    const outcome = await askProvider(body.card.number, paymentLatencyMs, paymentFailureRate);
     // Only a charge still processing takes the outcome: one voided meanwhile stays voided.
     await db.run(
       "UPDATE payments_charges SET status = ?, failure_code = ?, updated_at = ? WHERE order_id = ? AND status = 'processing'",

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { telemetry } from './telemetry.ts';
 
 /**
  * Every error the shop answers with has a stable code from this table, in the body
@@ -82,6 +83,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     const known = fromFastifyError(err);
     if (known) return sendError(reply, known.status, known.code, known.message);
     request.log.error({ err }, 'unhandled error');
+    telemetry.log('error', { err, event: 'shop.unhandled_error' }, 'unhandled error');
     return sendError(reply, 500, 'internal_error', 'internal error');
   });
   app.setNotFoundHandler((request, reply) =>

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { installErrorHandlers } from './errors.ts';
 import type { ServiceName } from './config.ts';
+import { telemetry } from './telemetry.ts';
 
 export interface ServerOptions {
   service: ServiceName;
@@ -11,7 +12,8 @@ export interface ServerOptions {
 /** A fastify instance with the shop's error bodies, JSON-only input and `GET /healthz`. */
 export function createServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({
-    logger: options.logger ? { level: process.env.SHOPSCOPE_SHOP_LOG_LEVEL ?? 'info', base: { service: options.service } } : false,
+    // Under the agent, its convention logger writes the logs (one access line per request).
+    logger: options.logger && !telemetry.active ? { level: process.env.SHOPSCOPE_SHOP_LOG_LEVEL ?? 'info', base: { service: options.service } } : false,
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
     // the agent writes the one access log line per request
     logController: new LogController({ disableRequestLogging: true }),

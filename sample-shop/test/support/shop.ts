@@ -28,7 +28,13 @@ export interface TestShop {
 export async function shopEnvironment(extra: NodeJS.ProcessEnv = {}): Promise<{ env: NodeJS.ProcessEnv; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shopscope-shop-'));
   const env: NodeJS.ProcessEnv = { SHOPSCOPE_DATA_DIR: dataDir, SHOPSCOPE_ADMIN_TOKEN: adminToken, SHOPSCOPE_RATE_LIMIT: '0', ...extra };
-  for (const name of serviceNames) env[`SHOPSCOPE_${name.toUpperCase()}_PORT`] = String(await freePort());
+  for (const name of serviceNames) {
+    env[`SHOPSCOPE_${name.toUpperCase()}_PORT`] = String(await freePort());
+    env[`SHOPSCOPE_${name.toUpperCase()}_METRICS_PORT`] = String(await freePort());
+  }
+  // Processes launched from here run under the agent when it is built; with no collector in
+  // these tests its export goes nowhere (and must not disturb the shop).
+  env.OTEL_EXPORTER_OTLP_ENDPOINT ??= 'http://127.0.0.1:9';
   if (dbMode === 'postgres') env.DATABASE_URL = await createDatabase(inject('postgresUrl'));
   return { env, dataDir };
 }
