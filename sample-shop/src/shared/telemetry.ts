@@ -32,12 +32,21 @@ const noop: ShopTelemetry = {
   log: () => undefined,
 };
 
+/** The part of `@shopscope/agent`'s API the shop uses (typed here so the shop builds without it). */
+interface AgentApi {
+  traced<F extends AnyFunction>(name: string, fn: F): F;
+  commerce: Pick<ShopTelemetry, 'orderPlaced' | 'paymentFailed' | 'cartUpdated' | 'checkoutStep'>;
+  experiment: { assign(name: string, variant: string): void };
+  logger: Record<'info' | 'warn' | 'error', (fields: Record<string, unknown>, msg: string) => void>;
+}
+
+const agentPackage = '@shopscope/agent';
 const underAgent = process.execArgv.some((arg) => arg.includes('@shopscope/agent/register'));
 
 async function load(): Promise<ShopTelemetry> {
   if (!underAgent) return noop;
   try {
-    const agent = await import('@shopscope/agent');
+    const agent = (await import(agentPackage)) as AgentApi;
     return {
       active: true,
       traced: (name, fn) => agent.traced(name, fn),
