@@ -1,16 +1,96 @@
-// `npm start`: installs what the demo needs, then runs it in the foreground until Ctrl-C.
-import { spawn } from 'node:child_process';
-import { installNpmPackages, root } from './steps.mjs';
+// `npm start`: installs and builds what the demo needs, then runs it in the foreground:
+// the back ends, the shop under the agent with light traffic, and the alert evaluator.
+// Ctrl-C stops everything. The services' own output goes to .data/logs/.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { installNpmPackages, buildAgent, buildStack, root } from './steps.mjs';
 
 await installNpmPackages();
-console.log('shopscope: starting the sample shop with light demo traffic (Ctrl-C stops everything) ...');
-console.log('shopscope: storefront  http://127.0.0.1:8080/');
-console.log('shopscope: API         http://127.0.0.1:8080/api/products');
-console.log('shopscope: fault flags curl -H "Authorization: Bearer ${SHOPSCOPE_ADMIN_TOKEN:-shopscope-admin}" http://127.0.0.1:8080/admin/flags');
-const child = spawn(process.execPath, ['--import', 'tsx', 'sample-shop/src/run-all.ts'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, SHOPSCOPE_DEMO_TRAFFIC: process.env.SHOPSCOPE_DEMO_TRAFFIC ?? '1' },
+await buildAgent();
+await buildStack();
+
+const hasStack = existsSync(join(root, 'stack', 'src', 'cli.ts'));
+const hasAlerts = existsSync(join(root, 'alerts', 'src', 'main.ts'));
+const logDir = join(root, '.data', 'logs');
+mkdirSync(logDir, { recursive: true });
+
+if (hasStack) {
+  console.log('shopscope: starting the back ends (collector, Tempo, Loki, Prometheus) ...');
+  const up = spawnSync(process.execPath, ['--import', 'tsx', 'stack/src/cli.ts', 'up'], { cwd: root, stdio: 'inherit' });
+  if (up.status !== 0) process.exit(1);
+}
+
+const children = [];
+function start(name, args, extraEnv = {}) {
+  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  children.push({ name, child });
+  return child;
+}
+
+console.log('shopscope: starting the sample shop under the agent, with light demo traffic ...');
+const shop = start('shop', ['--import', 'tsx', 'sample-shop/src/run-all.ts'], {
+  SHOPSCOPE_DEMO_TRAFFIC: process.env.SHOPSCOPE_DEMO_TRAFFIC ?? '1',
 });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
+const ready = await new Promise((resolve) => {
+  let seen = '';
+  shop.stdout.on('data', (chunk) => {
+    seen += chunk;
+    if (seen.includes('shop: ready')) resolve(true);
+  });
+  shop.once('exit', () => resolve(false));
+});
+if (!ready) {
+  console.error(`shopscope: the shop did not start; see ${join(logDir, 'shop.log')}`);
+  await stopAll(1);
+}
+if (hasAlerts) {
+  console.log('shopscope: starting the alert evaluator ...');
+  start('alerts', ['--import', 'tsx', 'alerts/src/main.ts']);
+}
+
+const token = process.env.SHOPSCOPE_ADMIN_TOKEN || 'shopscope-admin';
+console.log(`
+shopscope demo is running (Ctrl-C stops everything)
+  storefront      http://127.0.0.1:8080/
+  shop API        http://127.0.0.1:8080/api/products
+  fault flags     curl -H "Authorization: Bearer ${token}" http://127.0.0.1:8080/admin/flags
+                  curl -X PUT -H "Authorization: Bearer ${token}" -H 'content-type: application/json' -d '{"paymentFailureRate":0.5}' http://127.0.0.1:8080/admin/flags
+  shop metrics    http://127.0.0.1:9464/metrics (gateway) … 9469 (inventory)${hasStack ? `
+  Prometheus      http://127.0.0.1:9090/graph   e.g. sum by (service) (rate(http_server_request_duration_seconds_count[1m]))
+  Tempo           http://127.0.0.1:3200/api/search?q={status=error}   and /api/traces/<x-transaction-id>
+  Loki            http://127.0.0.1:3100/loki/api/v1/query_range?query={service_name="orders"}
+  collector       OTLP 127.0.0.1:4317 (gRPC) / 4318 (HTTP), own metrics http://127.0.0.1:8888/metrics
+  stack           npm run stack -- status | logs [component]` : ''}${hasAlerts ? `
+  alerts          http://127.0.0.1:9094/api/alerts   and /api/notifications` : ''}
+  logs            ${logDir}/
+`);
+
+let stopping = false;
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  console.log('shopscope: stopping ...');
+  await Promise.all(
+    children.map(({ child }) =>
+      child.exitCode !== null ? undefined : new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+      }),
+    ),
+  );
+  if (hasStack) spawnSync(process.execPath, ['--import', 'tsx', 'stack/src/cli.ts', 'down'], { cwd: root, stdio: 'inherit' });
+  console.log('shopscope: stopped');
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stopAll(0));
+shop.once('exit', (code) => {
+  if (!stopping) {
+    console.error(`shopscope: the shop stopped (code ${code}); see ${join(logDir, 'shop.log')}`);
+    void stopAll(1);
+  }
+});

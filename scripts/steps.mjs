@@ -86,3 +86,21 @@ export async function installChromium() {
     return 'installed';
   });
 }
+
+/** The agent is compiled to agent/dist: `--import @shopscope/agent/register` needs plain JS. */
+export async function buildAgent() {
+  if (!existsSync(join(root, 'agent', 'tsconfig.build.json'))) return;
+  await step('build @shopscope/agent (tsc)', () => {
+    run('npm', ['run', '--silent', 'build', '-w', '@shopscope/agent']);
+  });
+}
+
+/** Builds or finds the back ends (collector, Tempo, Loki, k6, Prometheus); prints its own lines. */
+export async function buildStack() {
+  if (!existsSync(join(root, 'stack', 'src', 'build.ts'))) return;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'stack/src/build.ts'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('shopscope: building the back ends failed (see the line above)');
+    process.exit(1);
+  }
+}
