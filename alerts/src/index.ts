@@ -1,0 +1,14 @@
+// The package's public surface; the wiring lives in evaluator.ts.
+export { startEvaluator, type Evaluator, type StartHooks } from './evaluator.ts';
+export { DEFAULTS, optionsFromEnv, resolveOptions, type EvaluatorOptions } from './options.ts';
+export { AlertsError, ErrorCodes, type ErrorCode } from './errors.ts';
+export { loadRules } from './rules/load.ts';
+export { parseRuleFile } from './rules/parse.ts';
+export { formatProblem, type RuleGroup, type RuleProblem } from './rules/types.ts';
+export { runPromtoolTests } from './rules/promtool-test.ts';
+export { burnRateRules, burnRateRulesYaml } from './slo/burn-rate-rules.ts';
+export { readSloFile, type Slo } from './slo/schema.ts';
+export { parsePolicy, readPolicyFile, type Policy } from './policy/policy.ts';
+export { FakeSlack, type FakeSlackCall, type FakeSlackMessage } from './testing/fake-slack.ts';
+export { startPrometheus, freePort, prometheusInstalled, type RunningPrometheus } from './testing/prometheus.ts';
+export { MetricServer } from './testing/metric-server.ts';

@@ -1,0 +1,59 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkLogqlWithLoki } from './logql-check.ts';
+import { parseRuleFile } from './parse.ts';
+import { checkPromqlWithApi, checkPromqlWithPromtool } from './promql-check.ts';
+import type { RuleGroup, RuleProblem } from './types.ts';
+
+export interface LoadOptions {
+  defaultIntervalMs: number;
+  /** How PromQL is parsed: promtool (decided once at start when it is installed), a running Prometheus, or not at all. */
+  promqlChecker: 'promtool' | 'api' | 'none';
+  prometheusUrl?: string;
+  lokiUrl?: string;
+}
+
+export interface LoadedRules {
+  groups: RuleGroup[];
+  problems: RuleProblem[];
+  /** Expression languages that could not be checked (their back end was unreachable). */
+  unchecked: string[];
+}
+
+export function listRuleFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    let isDir = false;
+    try { isDir = statSync(path).isDirectory(); } catch { files.push(path); continue; }
+    if (!isDir) { files.push(path); continue; }
+    for (const name of readdirSync(path).sort()) {
+      if (/\.ya?ml$/.test(name)) files.push(join(path, name));
+    }
+  }
+  return files;
+}
+
+/** Loads rule files; a group with any problem is left out, every other group loads. */
+export async function loadRules(paths: readonly string[], options: LoadOptions): Promise<LoadedRules> {
+  const groups: RuleGroup[] = [];
+  const problems: RuleProblem[] = [];
+  const unchecked: string[] = [];
+  for (const file of listRuleFiles(paths)) {
+    const parsed = parseRuleFile(file, options.defaultIntervalMs);
+    groups.push(...parsed.groups);
+    problems.push(...parsed.problems);
+  }
+  const exprProblems: RuleProblem[] = [];
+  if (options.promqlChecker === 'promtool') exprProblems.push(...checkPromqlWithPromtool(groups));
+  else if (options.promqlChecker === 'api' && options.prometheusUrl) {
+    try { exprProblems.push(...(await checkPromqlWithApi(groups, options.prometheusUrl))); } catch { unchecked.push('promql'); }
+  } else unchecked.push('promql');
+  if (groups.some((g) => g.datasource === 'loki')) {
+    if (options.lokiUrl) {
+      try { exprProblems.push(...(await checkLogqlWithLoki(groups, options.lokiUrl))); } catch { unchecked.push('logql'); }
+    } else unchecked.push('logql');
+  }
+  problems.push(...exprProblems);
+  const bad = new Set(exprProblems.map((p) => `${p.file}\u0000${p.group}`));
+  return { groups: groups.filter((g) => !bad.has(`${g.file}\u0000${g.name}`)), problems, unchecked };
+}

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRules } from '../../src/rules/load.ts';
+import { parseRuleFile } from '../../src/rules/parse.ts';
+import { formatProblem } from '../../src/rules/types.ts';
+
+describe('rule files', () => {
+  it('reads groups, intervals, datasource, for, keep_firing_for and templates', () => {
+    const { groups, problems } = parseRuleFile('x.yml', 60_000, `
+groups:
+  - name: a
+    interval: 15s
+    labels: { team: shop }
+    rules:
+      - alert: A
+        expr: up == 0
+        for: 1m30s
+        keep_firing_for: 2m
+        labels: { severity: page }
+        annotations: { summary: "{{ $labels.job }} down" }
+  - name: logs
+    datasource: loki
+    rules:
+      - alert: L
+        expr: 'sum(count_over_time({service_name="x"}[5m])) > 1'
+`);
+    expect(problems).toEqual([]);
+    expect(groups.map((g) => [g.name, g.intervalMs, g.datasource, g.labels])).toEqual([['a', 15_000, 'prometheus', { team: 'shop' }], ['logs', 60_000, 'loki', {}]]);
+    const rule = groups[0]?.rules[0];
+    expect(rule).toMatchObject({ kind: 'alert', name: 'A', forMs: 90_000, keepFiringForMs: 120_000, exprPosition: { line: 8, column: 15 } });
+  });
+
+  it('reports a bad group with file, group, rule and line, and still loads the others', () => {
+    const { groups, problems } = parseRuleFile('bad.yml', 60_000, `groups:
+  - name: good
+    rules: [{ alert: G, expr: up }]
+  - name: bad-duration
+    rules:
+      - alert: X
+        expr: up
+        for: soon
+  - name: bad-template
+    rules:
+      - alert: Y
+        expr: up
+        annotations: { summary: "{{ $value | shout }}" }
+  - name: bad-key
+    rules:
+      - alert: Z
+        expr: up
+        severity: page
+  - name: good
+    rules: []
+`);
+    expect(groups.map((g) => g.name)).toEqual(['good']);
+    expect(problems.map(formatProblem)).toEqual([
+      'bad.yml:6:9: group "bad-duration" rule "X" for: not a duration (e.g. 30s, 5m) [SHOPSCOPE_ERR_RULE_GROUP_INVALID]',
+      'bad.yml:11:9: group "bad-template" rule "Y" template "{{ $value | shout }}": unknown function "shout" [SHOPSCOPE_ERR_RULE_TEMPLATE_INVALID]',
+      expect.stringMatching(/^bad\.yml:16:9: group "bad-key" rule "Z" .*severity.* \[SHOPSCOPE_ERR_RULE_GROUP_INVALID\]$/),
+      'bad.yml:19:5: group "good" group name repeated in this file [SHOPSCOPE_ERR_RULE_GROUP_INVALID]',
+    ]);
+  });
+
+  it('reports YAML errors with their line', () => {
+    const { groups, problems } = parseRuleFile('broken.yml', 60_000, 'groups:\n  - name: a\n    rules: [\n');
+    expect(groups).toEqual([]);
+    expect(problems[0]).toMatchObject({ code: 'SHOPSCOPE_ERR_RULE_FILE_UNREADABLE', file: 'broken.yml', line: expect.any(Number) });
+  });
+
+  it('pins PromQL parse errors (checked by promtool) to their group and rule; other groups load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shopscope-rules-'));
+    try {
+      writeFileSync(join(dir, 'a.yml'), `groups:
+  - name: fine
+    rules: [{ alert: Fine, expr: 'up == 0' }]
+  - name: broken
+    rules:
+      - alert: Fine2
+        expr: up == 0
+      - alert: Broken
+        expr: sum(rate(http_requests_total[5m]) > 1
+`);
+      const loaded = await loadRules([dir], { defaultIntervalMs: 60_000, promqlChecker: 'promtool' });
+      expect(loaded.groups.map((g) => g.name)).toEqual(['fine']);
+      expect(loaded.problems).toHaveLength(1);
+      expect(formatProblem(loaded.problems[0]!)).toMatch(/a\.yml:9:15: group "broken" rule "Broken" could not parse expression: 1:\d+: parse error: unclosed left parenthesis \[SHOPSCOPE_ERR_RULE_EXPR_INVALID\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

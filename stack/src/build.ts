@@ -1,0 +1,126 @@
+// `npm run stack:build [component...]`: builds (or finds in the cache) every back end, one
+// progress line per step. Also the programmatic entry: `buildAll()` and `binaryPath()`.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { collectorRecipe } from './build/collector.ts';
+import { requireGo } from './build/go.ts';
+import { withBuildLock } from './build/lock.ts';
+import { k6Recipe } from './build/k6.ts';
+import { lokiRecipe } from './build/loki.ts';
+import { prometheusRecipe } from './build/prometheus.ts';
+import { BUILD_COMPONENTS, binDirOf, isBuilt, workDirOf, writeStamp, type BuildComponent, type BuildRecipe } from './build/recipe.ts';
+import { tempoRecipe } from './build/tempo.ts';
+import { describeError, StackError } from './errors.ts';
+import { loadSettings, type Environment, type StackSettings } from './settings.ts';
+import { loadVersions } from './versions.ts';
+
+export { BUILD_COMPONENTS, type BuildComponent } from './build/recipe.ts';
+
+export interface BuildOptions {
+  /** Default: all of them, in the order collector, k6, Tempo, Loki, Prometheus. */
+  readonly components?: readonly BuildComponent[];
+  readonly env?: Environment;
+  /** Receives one line per step; default prints to stdout. */
+  readonly log?: (line: string) => void;
+}
+
+export interface BuildResult {
+  readonly component: BuildComponent;
+  readonly title: string;
+  readonly version: string;
+  readonly binDir: string;
+  readonly cached: boolean;
+  readonly seconds: number;
+}
+
+export function recipes(settings: StackSettings): Record<BuildComponent, BuildRecipe> {
+  const versions = loadVersions();
+  return {
+    collector: collectorRecipe(settings, versions),
+    k6: k6Recipe(versions),
+    tempo: tempoRecipe(versions),
+    loki: lokiRecipe(versions),
+    prometheus: prometheusRecipe(versions),
+  };
+}
+
+/** Where a built binary is, whether or not it is built yet. */
+export function binaryPath(component: BuildComponent, binary?: string, settings: StackSettings = loadSettings()): string {
+  const recipe = recipes(settings)[component];
+  return join(binDirOf(settings, component, recipe.version), binary ?? recipe.binaries[0] ?? component);
+}
+
+/** True when every named component is built at its pinned version. */
+export function isReady(components: readonly BuildComponent[] = BUILD_COMPONENTS, settings: StackSettings = loadSettings()): boolean {
+  const all = recipes(settings);
+  return components.every((name) => isBuilt(all[name], binDirOf(settings, name, all[name].version)));
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds < 60 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+}
+
+export async function buildAll(options: BuildOptions = {}): Promise<BuildResult[]> {
+  const settings = loadSettings(options.env ?? process.env);
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const all = recipes(settings);
+  const wanted = options.components ?? BUILD_COMPONENTS;
+  for (const name of wanted) {
+    if (!(BUILD_COMPONENTS as readonly string[]).includes(name)) {
+      throw new StackError('SHOPSCOPE_ERR_UNKNOWN_COMPONENT', `unknown component "${name}" (known: ${BUILD_COMPONENTS.join(', ')})`);
+    }
+  }
+  const pending = wanted.map((name) => all[name]);
+  const results: BuildResult[] = [];
+  const cachedResult = (recipe: BuildRecipe, binDir: string): BuildResult => {
+    log(`shopscope: ${recipe.title} ready (cached in ${binDir})`);
+    return { component: recipe.component, title: recipe.title, version: recipe.version, binDir, cached: true, seconds: 0 };
+  };
+  const missing = pending.filter((recipe) => !isBuilt(recipe, binDirOf(settings, recipe.component, recipe.version)));
+  if (missing.length === 0) return pending.map((recipe) => cachedResult(recipe, binDirOf(settings, recipe.component, recipe.version)));
+
+  return withBuildLock(settings, log, async () => {
+    if (missing.some((recipe) => recipe.needsGo)) requireGo(loadVersions().go.minimum);
+    for (const recipe of pending) {
+      const binDir = binDirOf(settings, recipe.component, recipe.version);
+      // Another process may have built it while this one waited for the lock.
+      if (isBuilt(recipe, binDir)) {
+        results.push(cachedResult(recipe, binDir));
+        continue;
+      }
+      const workDir = workDirOf(settings, recipe.component, recipe.version);
+      const logDir = join(settings.cacheDir, 'logs');
+      for (const dir of [binDir, workDir, logDir]) mkdirSync(dir, { recursive: true });
+      const logFile = join(logDir, `build-${recipe.component}-${recipe.version}.log`);
+      const firstTime = !existsSync(join(workDir, 'src')) && !existsSync(join(workDir, 'dist'));
+      log(`shopscope: ${recipe.needsGo ? 'building' : 'installing'} ${recipe.title} (${firstTime ? `first time, ${recipe.estimate}` : 'rebuild'}; log: ${logFile}) ...`);
+      const started = performance.now();
+      await recipe.build({ settings, versions: loadVersions(), binDir, workDir, logFile });
+      const seconds = (performance.now() - started) / 1000;
+      writeStamp(binDir, { component: recipe.component, version: recipe.version, inputs: recipe.inputs, builtAt: new Date().toISOString(), seconds: Math.round(seconds) });
+      log(`shopscope: ${recipe.title} built in ${formatSeconds(seconds)} -> ${binDir}`);
+      results.push({ component: recipe.component, title: recipe.title, version: recipe.version, binDir, cached: false, seconds });
+    }
+    return results;
+  });
+}
+
+function isMain(): boolean {
+  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+}
+
+if (isMain()) {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`usage: npm run stack:build [-- ${BUILD_COMPONENTS.join('|')} ...]\nBuilds the back ends (or finds them in the cache). See stack/README.md.\n`);
+  } else {
+    const started = performance.now();
+    buildAll({ components: args.length > 0 ? (args as BuildComponent[]) : undefined })
+      .then(() => process.stdout.write(`shopscope: back ends ready (${formatSeconds((performance.now() - started) / 1000)})\n`))
+      .catch((err: unknown) => {
+        process.stderr.write(`${describeError(err)}\n`);
+        process.exitCode = 1;
+      });
+  }
+}

@@ -1,0 +1,21 @@
+// The supervised back ends, in start order (the collector last: it writes to the others).
+import { StackError } from '../errors.ts';
+import { collector } from './collector.ts';
+import { STACK_COMPONENTS, type ComponentSpec, type StackComponent } from './component.ts';
+import { loki } from './loki.ts';
+import { prometheus } from './prometheus.ts';
+import { tempo } from './tempo.ts';
+
+export { STACK_COMPONENTS, type ComponentSpec, type StackComponent } from './component.ts';
+
+export const COMPONENTS: Readonly<Record<StackComponent, ComponentSpec>> = { prometheus, loki, tempo, collector };
+
+export function componentsNamed(names: readonly string[] | undefined): ComponentSpec[] {
+  if (!names || names.length === 0) return STACK_COMPONENTS.map((name) => COMPONENTS[name]);
+  return names.map((name) => {
+    if (!(STACK_COMPONENTS as readonly string[]).includes(name)) {
+      throw new StackError('SHOPSCOPE_ERR_UNKNOWN_COMPONENT', `unknown component "${name}" (known: ${STACK_COMPONENTS.join(', ')})`);
+    }
+    return COMPONENTS[name as StackComponent];
+  });
+}

@@ -1,0 +1,47 @@
+// The pinned versions (stack/versions.json), checked once when first read.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { StackError } from './errors.ts';
+
+const moduleSum = z.string().regex(/^h1:[A-Za-z0-9+/]+=*$/);
+
+const schema = z.object({
+  go: z.object({ minimum: z.string().regex(/^\d+\.\d+$/) }),
+  collector: z.object({
+    version: z.string(),
+    builder: z.string().includes('@'),
+    componentsVersion: z.string(),
+    providersVersion: z.string(),
+    manifest: z.string(),
+  }),
+  tempo: z.object({ version: z.string(), module: z.string(), moduleVersion: z.string(), moduleSum, package: z.string() }),
+  loki: z.object({
+    version: z.string(),
+    module: z.string(),
+    moduleVersion: z.string(),
+    moduleSum,
+    pushModule: z.string(),
+    pushModuleVersion: z.string(),
+    pushModuleSum: moduleSum,
+    package: z.string(),
+  }),
+  k6: z.object({ version: z.string(), module: z.string(), moduleVersion: z.string() }),
+  prometheus: z.object({ version: z.string(), debianPackage: z.string(), binaries: z.array(z.string()).min(1) }),
+});
+
+export type Versions = z.infer<typeof schema>;
+
+export const versionsFile = fileURLToPath(new URL('../versions.json', import.meta.url));
+
+let cached: Versions | undefined;
+
+export function loadVersions(): Versions {
+  if (cached) return cached;
+  const parsed = schema.safeParse(JSON.parse(readFileSync(versionsFile, 'utf8')));
+  if (!parsed.success) {
+    throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `${versionsFile} is not valid: ${z.prettifyError(parsed.error)}`);
+  }
+  cached = Object.freeze(parsed.data);
+  return cached;
+}

@@ -1,0 +1,319 @@
+// One checkout through the shop (every service under the agent) lands in the real back ends:
+// its trace in Tempo, its logs in Loki, its RED series, exemplars and service-graph edges in
+// Prometheus. Then the faults: collector, Tempo and Loki killed under load.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAll } from '../../src/build.ts';
+import { loadSettings } from '../../src/settings.ts';
+import { down, status, up } from '../../src/supervisor.ts';
+import { eventually, testEnvironment } from '../test-env.ts';
+import { launchShop, stopShop, type LaunchedService } from '../../../sample-shop/src/launcher.ts';
+import { serviceNames } from '../../../sample-shop/src/shared/config.ts';
+import { freePort } from '../../../sample-shop/test/support/free-port.ts';
+import { startEvaluator } from '../../../alerts/src/evaluator.ts';
+import { FakeSlack } from '../../../alerts/src/testing/fake-slack.ts';
+import { writeFileSync } from 'node:fs';
+import { attribute, lokiQuery, promExemplars, promQuery, scrapeSum, tempoSearch, tempoTrace } from './backends.ts';
+
+const agentBuilt = existsSync(new URL('../../../agent/dist/register.js', import.meta.url));
+const shift = 23_000;
+const env: Record<string, string | undefined> = {
+  ...testEnvironment('pipeline', shift),
+  SHOPSCOPE_SHOP_METRICS_BASE_PORT: String(9464 + shift),
+  SHOPSCOPE_SAMPLE_PERCENT: '100',
+  SHOPSCOPE_TAIL_DECISION_WAIT: '1s',
+};
+const settings = loadSettings(env);
+const ports = settings.ports;
+const quiet = (): void => {};
+const adminToken = 'pipeline-admin';
+const card = { cardNumber: '4242424242424242', expiry: '12/39', cvv: '321' };
+const email = 'pipeline.shopper@example.com';
+
+let shop: LaunchedService[] = [];
+let shopEnv: Record<string, string | undefined> = {};
+let gateway = '';
+let dataDir = '';
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${gateway}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+}
+
+async function buyOne(key: string) {
+  const cart = await call('POST', '/api/carts');
+  await call('POST', `/api/carts/${cart.body.id}/items`, { productId: 'p-0007', quantity: 1 });
+  const res = await call('POST', '/api/checkout', { cartId: cart.body.id, email, payment: card }, { 'idempotency-key': key });
+  const transactionId = res.headers.get('x-transaction-id') ?? '';
+  return { ...res, transactionId };
+}
+
+describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
+  beforeAll(async () => {
+    await buildAll({ components: ['collector', 'tempo', 'loki', 'prometheus'], log: quiet });
+    await down({ env, log: quiet });
+    rmSync(settings.dataDir, { recursive: true, force: true });
+    await up({ env, log: quiet });
+    dataDir = mkdtempSync(join(tmpdir(), 'shopscope-pipeline-shop-'));
+    shopEnv = {
+      SHOPSCOPE_DATA_DIR: dataDir,
+      SHOPSCOPE_ADMIN_TOKEN: adminToken,
+      SHOPSCOPE_RATE_LIMIT: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=pipeline-test',
+      OTEL_BSP_SCHEDULE_DELAY: '500',
+    };
+    for (const [index, name] of serviceNames.entries()) {
+      shopEnv[`SHOPSCOPE_${name.toUpperCase()}_PORT`] = String(await freePort());
+      shopEnv[`SHOPSCOPE_${name.toUpperCase()}_METRICS_PORT`] = String(ports.shopMetricsBase + index);
+    }
+    shop = await launchShop({ env: shopEnv as NodeJS.ProcessEnv, onLine: quiet });
+    gateway = `http://127.0.0.1:${shopEnv.SHOPSCOPE_GATEWAY_PORT}`;
+  }, 45 * 60_000);
+
+  afterAll(async () => {
+    await stopShop(shop);
+    await down({ env, log: quiet });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a checkout becomes one trace tree in Tempo, from four services, with SQL under its service', async () => {
+    const res = await buyOne('pipeline-1');
+    expect(res.status).toBe(201);
+    expect(res.transactionId).toMatch(/^[0-9a-f]{32}$/);
+    const spans = await eventually('the checkout trace in Tempo', 30_000, async () => {
+      const found = await tempoTrace(ports, res.transactionId);
+      // wait for the whole tree: the payments span arrives with its own batch
+      return found && new Set(found.map((s) => s.service)).size >= 4 ? found : undefined;
+    });
+    const ids = new Set(spans.map((s) => s.spanId));
+    const roots = spans.filter((s) => !s.parentSpanId);
+    expect(roots).toHaveLength(1);
+    expect(roots[0]!.service).toBe('gateway');
+    for (const span of spans) if (span.parentSpanId) expect(ids.has(span.parentSpanId), `parent of ${span.name}`).toBe(true);
+    const services = new Set(spans.map((s) => s.service));
+    for (const service of ['gateway', 'orders', 'inventory', 'payments']) expect(services).toContain(service);
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const sql = spans.filter((s) => attribute(s, 'db.system') !== undefined || attribute(s, 'db.system.name') !== undefined);
+    expect(sql.length).toBeGreaterThan(0);
+    for (const span of sql) expect(byId.get(span.parentSpanId!)?.service, `parent of SQL span ${span.name}`).toBe(span.service);
+    const names = spans.map((s) => s.name);
+    for (const business of ['orders.checkout', 'inventory.reserve', 'payments.charge']) expect(names).toContain(business);
+  });
+
+  it("Loki returns the request's log lines by trace id from three services, redacted", async () => {
+    const res = await buyOne('pipeline-2');
+    const lines = await eventually('log lines by trace id in Loki', 30_000, async () => {
+      const found = await lokiQuery(ports, `{service_name=~".+"} | trace_id="${res.transactionId}"`);
+      return new Set(found.map((l) => l.labels.service_name)).size >= 3 ? found : undefined;
+    });
+    expect(new Set(lines.map((l) => l.labels.service_name)).size).toBeGreaterThanOrEqual(3);
+    for (const { line, metadata } of lines) {
+      const text = `${line} ${JSON.stringify(metadata)}`;
+      expect(text).not.toContain(card.cardNumber);
+      expect(text).not.toContain(email);
+      expect(metadata.trace_id).toBe(res.transactionId);
+      expect(metadata.span_id).toMatch(/^[0-9a-f]{16}$/);
+      expect(metadata.severity_text ?? metadata.detected_level).toBeTruthy();
+    }
+    const access = lines.find((l) => l.metadata.event === 'http.request' && l.labels.service_name === 'gateway');
+    expect(access?.metadata).toMatchObject({ http_method: 'POST', http_route: '/api/checkout', http_status_code: '201' });
+    expect(Number(access?.metadata.http_duration_ms)).toBeGreaterThan(0);
+    expect(lines.some((l) => l.metadata.event === 'order.placed')).toBe(true);
+  });
+
+  it('Prometheus has RED series for every service, exemplars Tempo knows, and service-graph edges', async () => {
+    await buyOne('pipeline-3');
+    const series = await eventually('RED series for every service', 30_000, async () => {
+      const found = await promQuery(ports, 'sum by (service) (http_server_request_duration_seconds_count{job="shop"})');
+      return found.length >= serviceNames.length ? found : undefined;
+    });
+    expect(series.map((s) => s.metric.service).sort()).toEqual([...serviceNames].sort());
+
+    const traceId = await eventually('an exemplar whose trace Tempo returns', 30_000, async () => {
+      const data = await promExemplars(ports, 'http_server_request_duration_seconds_bucket{job="shop"}');
+      for (const series of data) {
+        for (const exemplar of series.exemplars) {
+          const id = exemplar.labels.trace_id ?? exemplar.labels.traceID;
+          if (id && (await tempoTrace(ports, id))) return id;
+        }
+      }
+      return undefined;
+    });
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    for (const [client, server] of [
+      ['gateway', 'orders'],
+      ['orders', 'payments'],
+    ]) {
+      const edge = await eventually(`service-graph edge ${client}->${server}`, 30_000, async () => {
+        const found = await promQuery(ports, `traces_service_graph_request_total{client="${client}",server="${server}"}`);
+        return found.length ? found : undefined;
+      });
+      expect(Number(edge[0]!.value[1])).toBeGreaterThan(0);
+    }
+  });
+
+  it('TraceQL finds the trace of a forced payment error', async () => {
+    const flags = await call('PUT', '/admin/flags', { paymentFailureRate: 1 }, { authorization: `Bearer ${adminToken}` });
+    expect(flags.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 600));
+    try {
+      const res = await buyOne('pipeline-4');
+      expect(res.body.status).toBe('payment_failed');
+      const found = await eventually('the failed trace in a TraceQL search', 30_000, async () => {
+        const ids = await tempoSearch(ports, '{ status = error }');
+        return ids.includes(res.transactionId) ? ids : undefined;
+      });
+      expect(found).toContain(res.transactionId);
+    } finally {
+      await call('PUT', '/admin/flags', { paymentFailureRate: 0 }, { authorization: `Bearer ${adminToken}` });
+    }
+  });
+
+  it('the alert evaluator pages Slack for a fault set through the flags, and updates the page on resolve', { timeout: 240_000 }, async () => {
+    // The shipped rules look at 5-minute windows; this test rule is the same query on a short one.
+    const rulesDir = mkdtempSync(join(tmpdir(), 'shopscope-live-rules-'));
+    const stateDir = mkdtempSync(join(tmpdir(), 'shopscope-live-state-'));
+    const forSeconds = 5;
+    const intervalSeconds = 2;
+    const expr = 'sum by (service) (rate(http_server_request_duration_seconds_count{job="shop",service="gateway",status_class="5xx"}[20s])) > 0.2';
+    writeFileSync(
+      join(rulesDir, 'live.rules.yml'),
+      `groups:
+  - name: live
+    interval: ${intervalSeconds}s
+    rules:
+      - alert: GatewayErrors
+        expr: '${expr}'
+        for: ${forSeconds}s
+        labels: { severity: page }
+        annotations:
+          summary: "{{ $labels.service }} answers 5xx"
+          runbook_url: "alerts/RUNBOOKS.md#higherrorratio"
+          exemplar_metric: http_server_request_duration_seconds_bucket
+`,
+    );
+    writeFileSync(
+      join(rulesDir, 'policy.yml'),
+      `route: { receiver: oncall, group_by: [alertname, service], group_wait: 1s, group_interval: 2s, repeat_interval: 1h }
+receivers:
+  - name: oncall
+    slack_channel: '#shop-oncall'
+`,
+    );
+    const slack = await new FakeSlack({ channels: { 'shop-oncall': 'C0SHOPONCALL' }, tokens: ['xoxb-live-test'] }).start();
+    const evaluator = await startEvaluator({
+      rulesDir: rulesDir,
+      policy: join(rulesDir, 'policy.yml'),
+      stateFile: join(stateDir, 'state.db'),
+      prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
+      lokiUrl: `http://127.0.0.1:${ports.lokiHttp}`,
+      slackToken: 'xoxb-live-test',
+      slackApiUrl: slack.apiUrl,
+      port: await freePort(),
+    });
+    const traffic = new AbortController();
+    const driving = (async () => {
+      while (!traffic.signal.aborted) {
+        await Promise.all(Array.from({ length: 4 }, () => call('GET', '/api/products?limit=3').catch(() => undefined)));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    const auth = { authorization: `Bearer ${adminToken}` };
+    try {
+      expect((await call('PUT', '/admin/flags', { gatewayErrorRate: 1 }, auth)).status).toBe(200);
+      // the condition becomes true in Prometheus after a scrape or two: the clock starts there
+      await eventually('the fault visible in Prometheus', 60_000, async () => ((await promQuery(ports, expr)).length ? true : undefined));
+      const conditionAt = Date.now();
+      const page = await eventually('the page in Slack', 60_000, async () => slack.callsOf('chat.postMessage')[0]);
+      const pageDelay = Date.now() - conditionAt;
+      expect(pageDelay).toBeLessThan((forSeconds + intervalSeconds + 5) * 1000);
+      expect(page.params.channel).toBe('#shop-oncall');
+      expect(String(page.params.text)).toContain('GatewayErrors');
+
+      expect((await call('PUT', '/admin/flags', { gatewayErrorRate: 0 }, auth)).status).toBe(200);
+      const update = await eventually('the page updated on resolve', 90_000, async () => slack.callsOf('chat.update')[0]);
+      expect(update.params.ts).toBe(page.ts);
+      const reply = await eventually('a reply in the thread', 30_000, async () =>
+        slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts === page.ts),
+      );
+      expect(String(reply.params.text)).toMatch(/resolved/i);
+      console.log(`live alert: page ${(pageDelay / 1000).toFixed(1)} s after the condition held`);
+    } finally {
+      traffic.abort();
+      await driving;
+      await call('PUT', '/admin/flags', { gatewayErrorRate: 0 }, auth);
+      await evaluator.stop();
+      await slack.stop();
+      rmSync(rulesDir, { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('with the collector killed under load the shop keeps serving; restarted, telemetry resumes', { timeout: 180_000 }, async () => {
+    const collector = (await status({ env })).find((s) => s.component === 'collector')!;
+    expect(collector.pid).toBeTruthy();
+    process.kill(collector.pid!, 'SIGKILL');
+    try {
+      // steady load, about 100 requests a second, for 15 s with no collector
+      const failures: number[] = [];
+      let served = 0;
+      const until = Date.now() + 15_000;
+      while (Date.now() < until) {
+        const batch = await Promise.all(Array.from({ length: 5 }, () => call('GET', '/api/products?limit=5').catch(() => ({ status: 0 }))));
+        for (const r of batch) {
+          if (r.status === 200) served++;
+          else failures.push(r.status);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(failures).toEqual([]);
+      expect(served).toBeGreaterThan(500);
+      // what the agent could not export is counted, not kept without bound
+      const dropped = await eventually('drops counted by the agent', 30_000, async () => {
+        const count = await scrapeSum(`http://127.0.0.1:${shopEnv.SHOPSCOPE_GATEWAY_METRICS_PORT}/metrics`, 'shopscope_telemetry_dropped_total');
+        return count > 0 ? count : undefined;
+      });
+      expect(dropped).toBeGreaterThan(0);
+    } finally {
+      await up({ env, components: ['collector'], log: quiet });
+    }
+    const res = await buyOne('pipeline-5');
+    const spans = await eventually('a new trace after the collector restart', 45_000, () => tempoTrace(ports, res.transactionId));
+    expect(spans.length).toBeGreaterThan(0);
+  });
+
+  it('with Tempo and Loki down the collector queues and retries, and counts what it could not send', { timeout: 240_000 }, async () => {
+    const all = await status({ env });
+    const metricsUrl = `http://127.0.0.1:${ports.collectorMetrics}/metrics`;
+    const failedBefore =
+      (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_spans_total')) + (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_log_records_total'));
+    for (const component of ['tempo', 'loki']) process.kill(all.find((s) => s.component === component)!.pid!, 'SIGKILL');
+    try {
+      for (let i = 0; i < 5; i++) await buyOne(`pipeline-down-${i}`);
+      // the queue holds what could not be sent yet, and the failures are counted
+      const seen = await eventually('queued telemetry or send failures in the collector metrics', 60_000, async () => {
+        const queued = (await scrapeSum(metricsUrl, 'otelcol_exporter_queue_size')) > 0;
+        const failed =
+          (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_spans_total')) +
+            (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_log_records_total')) >
+          failedBefore;
+        return queued || failed ? { queued, failed } : undefined;
+      });
+      expect(seen.queued || seen.failed).toBe(true);
+    } finally {
+      await up({ env, log: quiet });
+    }
+    // back up: a new checkout reaches Tempo again
+    const res = await buyOne('pipeline-6');
+    await eventually('a new trace after Tempo restarted', 60_000, () => tempoTrace(ports, res.transactionId));
+  });
+});
