@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { logLevels, profileNames, profiles, type LogLevel, type ProfileName } from './profiles.ts';
+
+// The one place the environment is read. Every variable is parsed by its own schema; a bad value
+// becomes a problem line naming the variable and switches that feature off (or, where "off"
+// makes no sense, keeps the default), never an exception. The result is frozen: nothing reads
+// process.env after start.
+
+export const samplerNames = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type SamplerName = (typeof samplerNames)[number];
+
+export interface ExperimentDeclaration {
+  name: string;
+  variants: readonly string[];
+}
+
+export interface AgentConfig {
+  disabled: boolean;
+  serviceName: string;
+  profile: ProfileName;
+  environment: string;
+  resourceAttributes: Readonly<Record<string, string>>;
+  traces: { enabled: boolean; exportEnabled: boolean; endpoint: string; sampler: SamplerName; samplerRatio: number };
+  logs: { level: LogLevel; pretty: boolean; exportEnabled: boolean; endpoint: string; accessLog: boolean; slowMs: number };
+  metrics: { enabled: boolean; host: string; port: number; maxLabelSets: number };
+  redactPaths: readonly string[];
+  experiments: readonly ExperimentDeclaration[];
+  exportQueueSize: number;
+  shutdownTimeoutMs: number;
+}
+
+export interface LoadedConfig {
+  config: Readonly<AgentConfig>;
+  problems: readonly string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+const onOff = z.enum(['on', 'off']);
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const ratio = z.coerce.number().min(0).max(1);
+const nameToken = /^[a-z][a-z0-9_]{0,39}$/;
+const variantToken = /^[A-Za-z0-9_.-]{1,40}$/;
+
+const experimentsSchema = z.string().transform((raw, ctx): ExperimentDeclaration[] => {
+  const declared: ExperimentDeclaration[] = [];
+  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [name, variantList] = part.split('=');
+    const variants = (variantList ?? '').split('|').map((v) => v.trim()).filter(Boolean);
+    if (!name || !nameToken.test(name) || variants.length === 0 || !variants.every((v) => variantToken.test(v))) {
+      ctx.addIssue({ code: 'custom', message: `expected name=variantA|variantB[,…] with name matching ${nameToken}, got "${part}"` });
+      return z.NEVER;
+    }
+    declared.push({ name, variants: Object.freeze(variants) });
+  }
+  return declared;
+});
+
+const resourceAttributesSchema = z.string().transform((raw, ctx) => {
+  const out: Record<string, string> = {};
+  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      ctx.addIssue({ code: 'custom', message: `expected key=value pairs, got "${pair}"` });
+      return z.NEVER;
+    }
+    try {
+      out[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `bad percent-encoding in "${pair}"` });
+      return z.NEVER;
+    }
+  }
+  return out;
+});
+
+const endpointSchema = z.string().url().refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL');
+const redactSchema = z.string().transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean));
+
+export function loadConfig(env: Env = process.env): LoadedConfig {
+  const problems: string[] = [];
+
+  function read<T>(name: string, schema: z.ZodType<T>, fallback: T, consequence: string): { value: T; ok: boolean } {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return { value: fallback, ok: true };
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return { value: parsed.data, ok: true };
+    const reason = parsed.error.issues[0]?.message ?? 'invalid value';
+    problems.push(`${name}="${raw.slice(0, 80)}" is not valid (${reason}); ${consequence}`);
+    return { value: fallback, ok: false };
+  }
+
+  const profileRead = read('SHOPSCOPE_PROFILE', z.enum(profileNames), 'dev', 'using profile "dev"');
+  const profile = profileRead.value;
+  const defaults = profiles[profile];
+
+  const resource = read('OTEL_RESOURCE_ATTRIBUTES', resourceAttributesSchema, {}, 'resource attributes ignored');
+  const environment = resource.value['deployment.environment.name'] ?? resource.value['deployment.environment'] ?? profile;
+
+  const baseEndpoint = read('OTEL_EXPORTER_OTLP_ENDPOINT', endpointSchema, 'http://127.0.0.1:4318', 'OTLP export off');
+  const protocol = read('OTEL_EXPORTER_OTLP_PROTOCOL', z.literal('http/protobuf'), 'http/protobuf', 'OTLP export off (only http/protobuf is supported)');
+  const exportPossible = baseEndpoint.ok && protocol.ok;
+  const base = baseEndpoint.value.replace(/\/+$/, '');
+  const tracesEndpoint = read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', endpointSchema, `${base}/v1/traces`, 'trace export off');
+  const logsEndpoint = read('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', endpointSchema, `${base}/v1/logs`, 'log export off');
+  const tracesExporter = read('OTEL_TRACES_EXPORTER', z.enum(['otlp', 'none']), 'otlp', 'trace export off');
+  const logsExporter = read('OTEL_LOGS_EXPORTER', z.enum(['otlp', 'none']), 'otlp', 'log export off');
+
+  const sampler = read('OTEL_TRACES_SAMPLER', z.enum(samplerNames), 'parentbased_traceidratio', 'trace export off');
+  const samplerArg = read('OTEL_TRACES_SAMPLER_ARG', ratio, defaults.sampleRatio, 'trace export off');
+
+  const level = read('SHOPSCOPE_LOG_LEVEL', z.enum(logLevels), defaults.logLevel, `using the profile's level "${defaults.logLevel}"`);
+  const accessLog = read('SHOPSCOPE_ACCESS_LOG', onOff, 'on', 'access log off');
+  const slowMs = read('SHOPSCOPE_SLOW_MS', positiveInt, 500, 'slow flag off');
+  const metricsSwitch = read('SHOPSCOPE_METRICS', onOff, 'on', 'metrics off');
+  const metricsPort = read('SHOPSCOPE_METRICS_PORT', port, 9464, 'metrics endpoint off');
+  const metricsHost = read('SHOPSCOPE_METRICS_HOST', z.string().regex(/^[0-9a-zA-Z.:-]+$/), '127.0.0.1', 'metrics endpoint off');
+  const maxLabelSets = read('SHOPSCOPE_MAX_LABEL_SETS', positiveInt, 500, 'using 500');
+  const redact = read('SHOPSCOPE_REDACT', redactSchema, [], 'only the default redaction applies');
+  const experiments = read('SHOPSCOPE_EXPERIMENTS', experimentsSchema, [], 'no experiment is attached to telemetry');
+  const queue = read('SHOPSCOPE_EXPORT_QUEUE', positiveInt, 2048, 'using 2048');
+  const shutdown = read('SHOPSCOPE_SHUTDOWN_TIMEOUT_MS', positiveInt, 2000, 'using 2000');
+  const disabled = read('OTEL_SDK_DISABLED', z.enum(['true', 'false']), 'false', 'agent stays enabled');
+
+  const config: AgentConfig = {
+    disabled: disabled.value === 'true',
+    serviceName: env.OTEL_SERVICE_NAME || resource.value['service.name'] || 'unknown_service:node',
+    profile,
+    environment,
+    resourceAttributes: Object.freeze(resource.value),
+    traces: Object.freeze({
+      enabled: true,
+      exportEnabled: exportPossible && tracesEndpoint.ok && tracesExporter.ok && tracesExporter.value === 'otlp' && sampler.ok && samplerArg.ok,
+      endpoint: tracesEndpoint.value,
+      sampler: sampler.value,
+      samplerRatio: samplerArg.value,
+    }),
+    logs: Object.freeze({
+      level: level.value,
+      pretty: defaults.prettyLogs,
+      exportEnabled: exportPossible && logsEndpoint.ok && logsExporter.ok && logsExporter.value === 'otlp',
+      endpoint: logsEndpoint.value,
+      accessLog: accessLog.ok && accessLog.value === 'on',
+      slowMs: slowMs.ok ? slowMs.value : Number.POSITIVE_INFINITY,
+    }),
+    metrics: Object.freeze({
+      enabled: metricsSwitch.ok && metricsSwitch.value === 'on',
+      host: metricsHost.value,
+      port: metricsPort.ok && metricsHost.ok ? metricsPort.value : -1,
+      maxLabelSets: maxLabelSets.value,
+    }),
+    redactPaths: Object.freeze(redact.value),
+    experiments: Object.freeze(experiments.value),
+    exportQueueSize: queue.value,
+    shutdownTimeoutMs: shutdown.value,
+  };
+  return { config: Object.freeze(config), problems: Object.freeze(problems) };
+}

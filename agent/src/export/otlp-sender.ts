@@ -1,0 +1,148 @@
+import { Agent, request } from 'node:http';
+import { request as requestTls } from 'node:https';
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import type { ExportBudget } from './export-budget.ts';
+import { encodeRequest } from './otlp-encode.ts';
+
+// Sends already-encoded spans or log records to the collector's OTLP/HTTP endpoint in batches:
+// up to `maxBatch` items, or whatever arrived within `delayMs`. At most `maxInFlight` requests
+// at once; items beyond that wait (bounded by the export budget, which every item entered
+// through and which each finished request releases). Requests run with tracing suppressed, so
+// the agent never traces its own exports.
+
+export interface SenderOptions {
+  url: string;
+  resource: Buffer;
+  budget: ExportBudget;
+  maxBatch?: number;
+  delayMs?: number;
+  timeoutMs?: number;
+  maxInFlight?: number;
+}
+
+export class OtlpSender {
+  private scopes = new Map<Buffer, Buffer[]>();
+  private queued = 0;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly idle = new Set<() => void>();
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  private readonly url: URL;
+  private readonly maxBatch: number;
+  private readonly delayMs: number;
+  private readonly timeoutMs: number;
+  private readonly maxInFlight: number;
+
+  constructor(private readonly options: SenderOptions) {
+    this.url = new URL(options.url);
+    this.maxBatch = options.maxBatch ?? 512;
+    this.delayMs = options.delayMs ?? 1000;
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.maxInFlight = options.maxInFlight ?? 2;
+  }
+
+  /** Queues one encoded item; its budget slot was taken by the caller. */
+  add(scope: Buffer, item: Buffer): void {
+    let items = this.scopes.get(scope);
+    if (items === undefined) {
+      items = [];
+      this.scopes.set(scope, items);
+    }
+    items.push(item);
+    this.queued += 1;
+    if (this.queued >= this.maxBatch) this.sendBatch();
+    else if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.sendBatch();
+      }, this.delayMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Sends everything queued and resolves when no request is in flight (or on timeout). */
+  flush(): Promise<void> {
+    while (this.queued > 0 && this.inFlight < this.maxInFlight) this.sendBatch();
+    if (this.queued === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        if (this.queued > 0) this.sendBatch();
+        if (this.queued === 0 && this.inFlight === 0) {
+          this.idle.delete(done);
+          resolve();
+        }
+      };
+      this.idle.add(done);
+    });
+  }
+
+  private sendBatch(): void {
+    if (this.queued === 0 || this.inFlight >= this.maxInFlight) return;
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const scopes = this.scopes;
+    const count = this.queued;
+    this.scopes = new Map();
+    this.queued = 0;
+    this.inFlight += 1;
+    let body: Buffer;
+    try {
+      body = encodeRequest(this.options.resource, scopes);
+    } catch (error) {
+      this.finished(count, error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    context.with(suppressTracing(ROOT_CONTEXT), () => this.post(body, count));
+  }
+
+  private post(body: Buffer, count: number): void {
+    let settled = false;
+    const settle = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      this.finished(count, error);
+    };
+    try {
+      const send = this.url.protocol === 'https:' ? requestTls : request;
+      const req = send(
+        this.url,
+        {
+          method: 'POST',
+          agent: this.url.protocol === 'https:' ? undefined : this.agent,
+          timeout: this.timeoutMs,
+          headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            settle(status >= 200 && status < 300 ? undefined : new Error(`collector answered HTTP ${status}`));
+          });
+          res.on('error', (error) => settle(error));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', (error) => settle(error));
+      req.end(body);
+    } catch (error) {
+      settle(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private finished(count: number, error: Error | undefined): void {
+    this.inFlight -= 1;
+    this.options.budget.release(count, error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS });
+    if (this.queued >= this.maxBatch) this.sendBatch();
+    else if (this.queued > 0 && this.timer === undefined && this.idle.size === 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.sendBatch();
+      }, this.delayMs);
+      this.timer.unref();
+    }
+    for (const done of [...this.idle]) done();
+  }
+}

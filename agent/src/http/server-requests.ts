@@ -1,0 +1,149 @@
+import { subscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace, type Tracer } from '@opentelemetry/api';
+import type { Experiments } from '../commerce/experiments.ts';
+import type { AccessLogWriter } from './access-log.ts';
+import type { RedMetrics } from '../metrics/red-metrics.ts';
+import { safeCall } from '../safety/safe-call.ts';
+import type { RequestContextManager } from '../tracing/context-manager.ts';
+import { REQUEST_RECORD, REQUEST_RECORD_KEY, ROUTE_UNKNOWN, recordOfRequest, type RequestRecord } from './request-record.ts';
+import { statusClass } from './status-class.ts';
+
+// Inbound requests, Pinpoint-style, for any node:http server (fastify, express, plain). It
+// listens on Node's `http.server.request.start` diagnostics channel instead of wrapping
+// `Server.prototype.emit`: one span with a handful of attributes, the request's context entered
+// for the handler, `x-transaction-id` set before the app writes anything; on 'close', the
+// span ends, RED metrics (with the trace id as exemplar) and one access log line are written.
+// Encoding and export happen later, in batches (see tracing/provider.ts).
+
+export const TRANSACTION_HEADER = 'x-transaction-id';
+/** Lets callers name this service as their peer (see instrumentations/undici.ts). */
+export const SERVICE_HEADER = 'x-shopscope-service';
+const ABORTED_STATUS = 499;
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE']);
+
+export interface InboundDeps {
+  tracer: Tracer;
+  contextManager: RequestContextManager;
+  metrics: RedMetrics | undefined;
+  accessLog: AccessLogWriter | undefined;
+  experiments: Experiments;
+  serviceName: string;
+  /** Servers the agent runs itself (the /metrics endpoint): never traced. */
+  ignoredServers: WeakSet<Server>;
+}
+
+interface RequestStartMessage {
+  request: IncomingMessage;
+  response: ServerResponse;
+  server: Server;
+}
+
+export function normalizeMethod(method: string | undefined): string {
+  return method !== undefined && KNOWN_METHODS.has(method) ? method : '_OTHER';
+}
+
+export function instrumentInboundHttp(deps: InboundDeps): void {
+  const { tracer, contextManager, metrics, experiments, ignoredServers } = deps;
+
+  const finish = safeCall('http request end', (record: RequestRecord, response: ServerResponse) => {
+    const durationMs = performance.now() - record.startedAt;
+    const status = response.writableFinished ? response.statusCode : ABORTED_STATUS;
+    const span = record.span;
+    span.setAttribute('http.response.status_code', status);
+    if (record.route !== ROUTE_UNKNOWN) {
+      span.setAttribute('http.route', record.route);
+      span.updateName(`${record.method} ${record.route}`);
+    }
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+
+    if (metrics) {
+      const sc = span.spanContext();
+      const traceId = (sc.traceFlags & TraceFlags.SAMPLED) !== 0 ? sc.traceId : undefined;
+      const values = [record.method, record.route, statusClass(status)];
+      if (experiments.any) values.push(...experiments.labelValues(record.experiments));
+      metrics.serverDuration.observe(values, durationMs / 1000, traceId);
+      metrics.serverRequests.inc(values);
+      if (status >= 500) metrics.serverErrors.inc(values);
+      if (record.activeLabels) metrics.serverActive.add(record.activeLabels, -1);
+    }
+
+    if (deps.accessLog) {
+      const sc = span.spanContext();
+      deps.accessLog({
+        method: record.method,
+        route: record.route,
+        status,
+        durationMs,
+        traceId: sc.traceId,
+        spanId: sc.spanId,
+        experiments: experiments.any ? experiments.attached(record.experiments) : undefined,
+        context: record.context,
+      });
+    }
+  });
+
+  const start = safeCall('http request start', (message: unknown) => {
+    const { request, response, server } = message as RequestStartMessage;
+    if (ignoredServers.has(server)) return;
+    const method = normalizeMethod(request.method);
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const span = tracer.startSpan(
+      method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': method, 'url.path': pathOf(request.url) },
+      },
+      parent,
+    );
+    const record: RequestRecord = {
+      span,
+      method,
+      startedAt: performance.now(),
+      route: ROUTE_UNKNOWN,
+      activeLabels: undefined,
+      experiments: {},
+      context: parent,
+    };
+    if (experiments.any || parent !== ROOT_CONTEXT) {
+      experiments.readBaggage(propagation.getBaggage(parent), record.experiments);
+      const attached = experiments.attached(record.experiments);
+      if (attached) for (const [name, variant] of Object.entries(attached)) span.setAttribute(`experiment.${name}`, variant);
+    }
+    record.context = trace.setSpan(parent, span).setValue(REQUEST_RECORD_KEY, record);
+    (request as unknown as Record<symbol, RequestRecord>)[REQUEST_RECORD] = record;
+    if (metrics) {
+      record.activeLabels = metrics.serverActive.admit([method, ROUTE_UNKNOWN]);
+      metrics.serverActive.add(record.activeLabels, 1);
+    }
+    if (!response.headersSent) {
+      response.setHeader(TRANSACTION_HEADER, span.spanContext().traceId);
+      // Only instrumented callers (they sent traceparent) learn the service name.
+      if (parent !== ROOT_CONTEXT) response.setHeader(SERVICE_HEADER, deps.serviceName);
+    }
+    response.once('close', () => finish(record, response));
+    contextManager.enter(record.context);
+  });
+
+  subscribe('http.server.request.start', start);
+}
+
+/** Called by framework hooks once the route template is known (never the raw URL). */
+export function setRoute(request: object, route: string, metrics: RedMetrics | undefined): void {
+  const record = recordOfRequest(request);
+  if (!record || record.route === route) return;
+  record.route = route;
+  if (metrics && record.activeLabels) {
+    metrics.serverActive.add(record.activeLabels, -1);
+    record.activeLabels = metrics.serverActive.admit([record.method, route]);
+    metrics.serverActive.add(record.activeLabels, 1);
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

@@ -1,0 +1,129 @@
+import { basename } from 'node:path';
+import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import {
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_SYSTEM_NAME,
+  DB_SYSTEM_SQLITE,
+} from './semconv.ts';
+import type { BetterSqlite3InstrumentationConfig, DatabaseConstructor, DatabaseLike, StatementLike } from './types.ts';
+
+// better-sqlite3 has no instrumentation in opentelemetry-js-contrib (nor a maintained
+// third-party one), so the agent carries this small one. It uses the base class's
+// require-in-the-middle / import-in-the-middle hooks to reach the module, then wraps the
+// Statement prototype once (found from the first prepared statement: the native class is not
+// exported) and Database#exec. Calls are synchronous, so each span starts and ends in the call.
+// Spans are made only inside a trace, so start-up migrations don't produce root spans.
+
+export const SUPPORTED_VERSIONS = ['>=9.0.0 <13'];
+const STATEMENT_METHODS = ['run', 'get', 'all', 'iterate'] as const;
+const PATCHED = Symbol.for('shopscope.better-sqlite3.patched');
+const VERSION = '0.1.0';
+
+export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqlite3InstrumentationConfig> {
+  private statementProto: Record<string, unknown> | undefined;
+
+  constructor(config: BetterSqlite3InstrumentationConfig = {}) {
+    super('@shopscope/instrumentation-better-sqlite3', VERSION, config);
+  }
+
+  protected init(): InstrumentationNodeModuleDefinition[] {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'better-sqlite3',
+        SUPPORTED_VERSIONS,
+        (moduleExports: unknown) => {
+          const Database = databaseClass(moduleExports);
+          if (Database) this.patchDatabase(Database.prototype);
+          return moduleExports;
+        },
+        (moduleExports: unknown) => {
+          const Database = databaseClass(moduleExports);
+          if (Database) this.unpatchAll(Database.prototype);
+        },
+      ),
+    ];
+  }
+
+  private patchDatabase(proto: DatabaseLike): void {
+    if ((proto as unknown as Record<symbol, boolean>)[PATCHED]) return;
+    (proto as unknown as Record<symbol, boolean>)[PATCHED] = true;
+    const patchStatementOnce = (statement: StatementLike): void => this.patchStatementOnce(statement);
+    const traceCall = <R>(db: DatabaseLike, sql: string, call: () => R): R => this.traceCall(db, sql, call);
+    this._wrap(proto, 'prepare', (original: DatabaseLike['prepare']) =>
+      function prepare(this: DatabaseLike, sql: string): StatementLike {
+        const statement = original.call(this, sql);
+        patchStatementOnce(statement);
+        return statement;
+      },
+    );
+    this._wrap(proto, 'exec', (original: DatabaseLike['exec']) =>
+      function exec(this: DatabaseLike, sql: string): unknown {
+        return traceCall(this, sql, () => original.call(this, sql));
+      },
+    );
+  }
+
+  private patchStatementOnce(statement: StatementLike): void {
+    if (this.statementProto) return;
+    const proto = Object.getPrototypeOf(statement) as Record<string, unknown>;
+    this.statementProto = proto;
+    const traceCall = <R>(db: DatabaseLike, sql: string, call: () => R): R => this.traceCall(db, sql, call);
+    for (const method of STATEMENT_METHODS) {
+      if (typeof proto[method] !== 'function') continue;
+      this._wrap(proto, method, ((original: (...args: unknown[]) => unknown) =>
+        function (this: StatementLike, ...args: unknown[]): unknown {
+          return traceCall(this.database, this.source, () => original.apply(this, args));
+        }) as never);
+    }
+  }
+
+  private unpatchAll(proto: DatabaseLike): void {
+    this._unwrap(proto, 'prepare');
+    this._unwrap(proto, 'exec');
+    delete (proto as unknown as Record<symbol, boolean>)[PATCHED];
+    if (this.statementProto) for (const method of STATEMENT_METHODS) this._unwrap(this.statementProto, method);
+    this.statementProto = undefined;
+  }
+
+  private traceCall<R>(db: DatabaseLike | undefined, sql: string, call: () => R): R {
+    const parent = context.active();
+    if (!trace.getSpan(parent)) return call();
+    let span: Span | undefined;
+    try {
+      const operation = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
+      const namespace = db?.name ? basename(db.name) : 'main';
+      span = this.tracer.startSpan(
+        `${operation} ${namespace}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_SQLITE,
+            [ATTR_DB_OPERATION_NAME]: operation,
+            [ATTR_DB_NAMESPACE]: namespace,
+            [ATTR_DB_QUERY_TEXT]: sql.slice(0, this.getConfig().maxQueryLength ?? 1000),
+          },
+        },
+        parent,
+      );
+    } catch {
+      return call();
+    }
+    try {
+      return call();
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+}
+
+function databaseClass(moduleExports: unknown): DatabaseConstructor | undefined {
+  const candidate: unknown = typeof moduleExports === 'function' ? moduleExports : (moduleExports as { default?: unknown })?.default;
+  return typeof candidate === 'function' && candidate.prototype ? (candidate as unknown as DatabaseConstructor) : undefined;
+}

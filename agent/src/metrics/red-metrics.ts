@@ -1,0 +1,114 @@
+import { Counter, Registry } from 'prom-client';
+import type { ExperimentDeclaration } from '../config/env.ts';
+import type { DropReason, Signal } from '../export/export-budget.ts';
+import { GuardedCounter, GuardedGauge, GuardedHistogram, type GuardOptions } from './guarded-metrics.ts';
+
+// The agent's metric catalogue. Names follow the OpenTelemetry semantic conventions translated
+// to Prometheus (dots to underscores, unit suffix). Label names are fixed here, once: one
+// `exp_<name>` label per declared experiment, so variants can be compared on any RED series.
+
+/** Always OpenMetrics: the only exposition format that carries exemplars. */
+export type MetricsRegistry = Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>;
+
+/** Web latency: 1 ms to 10 s, denser where shop requests usually land. */
+export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10];
+
+export interface RedMetrics {
+  registry: MetricsRegistry;
+  experimentLabels: readonly string[];
+  serverDuration: GuardedHistogram;
+  serverRequests: GuardedCounter;
+  serverErrors: GuardedCounter;
+  serverActive: GuardedGauge;
+  clientDuration: GuardedHistogram;
+  clientRequests: GuardedCounter;
+  clientErrors: GuardedCounter;
+  dbDuration: GuardedHistogram;
+  dbErrors: GuardedCounter;
+  orders: GuardedCounter;
+  revenue: GuardedCounter;
+  paymentFailures: GuardedCounter;
+  cartUpdates: GuardedCounter;
+  checkoutSteps: GuardedCounter;
+  countDrop(signal: Signal, count: number, reason: DropReason): void;
+}
+
+export function createRedMetrics(experiments: readonly ExperimentDeclaration[], maxLabelSets: number): RedMetrics {
+  const registry: MetricsRegistry = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+
+  const overflow = new Counter({
+    name: 'shopscope_metric_label_overflow_total',
+    help: 'Observations folded into the "other" label set because a metric reached its label-set cap',
+    labelNames: ['metric'],
+    registers: [registry],
+  });
+  const dropped = new Counter({
+    name: 'shopscope_telemetry_dropped_total',
+    help: 'Spans and log records the agent dropped instead of exporting (queue full or export failed)',
+    labelNames: ['signal', 'reason'],
+    registers: [registry],
+  });
+  const guard: GuardOptions = { registry, maxLabelSets, onOverflow: (metric) => overflow.inc({ metric }) };
+
+  const experimentLabels = experiments.map((e) => `exp_${e.name}`);
+  const server = ['method', 'route', 'status_class', ...experimentLabels];
+  const client = ['peer', 'method', 'status_class'];
+  const db = ['db_system', 'operation'];
+
+  return {
+    registry,
+    experimentLabels,
+    serverDuration: new GuardedHistogram(
+      { name: 'http_server_request_duration_seconds', help: 'Duration of inbound HTTP requests', labelNames: server },
+      LATENCY_BUCKETS,
+      true,
+      guard,
+    ),
+    serverRequests: new GuardedCounter({ name: 'http_server_requests_total', help: 'Inbound HTTP requests', labelNames: server }, guard),
+    serverErrors: new GuardedCounter(
+      { name: 'http_server_errors_total', help: 'Inbound HTTP requests answered with a 5xx status', labelNames: server },
+      guard,
+    ),
+    serverActive: new GuardedGauge(
+      { name: 'http_server_active_requests', help: 'Inbound HTTP requests in flight', labelNames: ['method', 'route'] },
+      guard,
+    ),
+    clientDuration: new GuardedHistogram(
+      { name: 'http_client_request_duration_seconds', help: 'Duration of outbound HTTP requests, by peer', labelNames: client },
+      LATENCY_BUCKETS,
+      true,
+      guard,
+    ),
+    clientRequests: new GuardedCounter({ name: 'http_client_requests_total', help: 'Outbound HTTP requests', labelNames: client }, guard),
+    clientErrors: new GuardedCounter(
+      { name: 'http_client_errors_total', help: 'Outbound HTTP requests that failed or got a 5xx', labelNames: client },
+      guard,
+    ),
+    dbDuration: new GuardedHistogram(
+      { name: 'db_client_operation_duration_seconds', help: 'Duration of database operations', labelNames: db },
+      LATENCY_BUCKETS,
+      true,
+      guard,
+    ),
+    dbErrors: new GuardedCounter({ name: 'db_client_errors_total', help: 'Database operations that failed', labelNames: db }, guard),
+    orders: new GuardedCounter({ name: 'shop_orders_total', help: 'Orders placed', labelNames: ['currency', ...experimentLabels] }, guard),
+    revenue: new GuardedCounter(
+      { name: 'shop_revenue_total', help: 'Revenue of placed orders, in the currency unit', labelNames: ['currency', ...experimentLabels] },
+      guard,
+    ),
+    paymentFailures: new GuardedCounter(
+      { name: 'shop_payment_failures_total', help: 'Payments that failed, by reason', labelNames: ['reason', ...experimentLabels] },
+      guard,
+    ),
+    cartUpdates: new GuardedCounter(
+      { name: 'shop_cart_updates_total', help: 'Cart changes, by action', labelNames: ['action', ...experimentLabels] },
+      guard,
+    ),
+    checkoutSteps: new GuardedCounter(
+      { name: 'shop_checkout_steps_total', help: 'Checkout steps reached, by step', labelNames: ['step', ...experimentLabels] },
+      guard,
+    ),
+    countDrop: (signal, count, reason) => dropped.inc({ signal, reason }, count),
+  };
+}

@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ProtobufWriter } from '../../src/export/protobuf-writer.ts';
+
+describe('ProtobufWriter', () => {
+  it('writes HrTime as exact unix nanoseconds (fixed64)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4_000_000_000 }), fc.integer({ min: 0, max: 999_999_999 }), (seconds, nanos) => {
+        const w = new ProtobufWriter(16);
+        w.hrTime(1, [seconds, nanos]);
+        const bytes = w.copy();
+        expect(bytes[0]).toBe((1 << 3) | 1);
+        expect(bytes.readBigUInt64LE(1)).toBe(BigInt(seconds) * 1_000_000_000n + BigInt(nanos));
+      }),
+    );
+  });
+
+  it('backpatches nested lengths of any size, growing its buffer', () => {
+    for (const size of [0, 1, 127, 128, 300, 16_383, 16_384, 70_000]) {
+      const w = new ProtobufWriter(8);
+      const at = w.begin(2);
+      w.string(1, 'x'.repeat(size));
+      w.end(at);
+      const bytes = w.copy();
+      // tag(2, LEN), outer length varint, tag(1, LEN), inner length varint, payload
+      let pos = 1;
+      let outer = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = bytes[pos++]!;
+        outer += (b & 0x7f) * 2 ** shift;
+        if ((b & 0x80) === 0) break;
+      }
+      expect(outer).toBe(bytes.length - pos);
+      expect(bytes.subarray(bytes.length - size).toString()).toBe('x'.repeat(size));
+    }
+  });
+
+  it('encodes negative int64 as ten-byte two’s complement varints', () => {
+    const w = new ProtobufWriter(4);
+    w.int64(3, -1);
+    expect([...w.copy()]).toEqual([0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+  });
+});

@@ -1,0 +1,214 @@
+// Overhead of @shopscope/agent against no instrumentation and against plain OpenTelemetry
+// auto-instrumentation, measured in one run with the modes alternating round by round.
+//
+//   npm run bench:agent-overhead            (from the repository root; builds the agent first)
+//   BENCH_ROUNDS=5 BENCH_SECONDS=8 BENCH_CONNECTIONS=10 node --import tsx bench/agent-overhead.ts
+//
+// Every mode runs the same server file in its own process and exports to the same local OTLP
+// sink (a separate process that accepts and discards). Per route: warm-up, then R rounds; in
+// each round every mode gets one autocannon run of S seconds, in rotating order. Medians of
+// requests/s, p50 and p99 are printed with the ratios and the floors from the issue. Then, at a
+// fixed rate of half the agent's peak, p99 and CPU µs per request of each mode. autocannon
+// reports latency in whole milliseconds. /proc is read for CPU (Linux).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const STRICT = process.argv.includes('--strict');
+
+const FIXTURES = fileURLToPath(new URL('./agent-fixtures/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+type ModeName = 'none' | 'otel-auto' | 'agent';
+const MODES: ModeName[] = ['none', 'otel-auto', 'agent'];
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startProcess(args: string[], env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer): void => {
+      buffer += chunk.toString();
+      const match = /\{"listening":(\d+)\}/.exec(buffer);
+      if (match) {
+        // From here on, stdout is drained and dropped, as a log shipper would read it.
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolve({ child, port: Number(match[1]) });
+      } else if (buffer.length > 1_000_000) buffer = buffer.slice(-1000);
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+}
+
+async function startMode(mode: ModeName, script: string, sink: string): Promise<Running> {
+  const common = { OTEL_EXPORTER_OTLP_ENDPOINT: sink, OTEL_SERVICE_NAME: `bench-${mode}` };
+  switch (mode) {
+    case 'none':
+      return startProcess([script], {});
+    case 'otel-auto':
+      return startProcess(['--import', '@opentelemetry/auto-instrumentations-node/register', script], {
+        ...common,
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'otlp',
+        OTEL_TRACES_SAMPLER: 'always_on',
+        // Local detectors only: the cloud ones would query metadata addresses off this machine.
+        OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+      });
+    case 'agent':
+      return startProcess(['--import', '@shopscope/agent/register', script], {
+        ...common,
+        OTEL_TRACES_SAMPLER: 'always_on',
+        SHOPSCOPE_PROFILE: 'prod',
+        SHOPSCOPE_METRICS_PORT: String(await freePort()),
+      });
+  }
+}
+
+async function drive(port: number, path: string, seconds: number, rate?: number): Promise<Sample> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${path}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
+  });
+  if (result.errors > 0 || result.non2xx > 0) throw new Error(`errors during load: ${result.errors} errors, ${result.non2xx} non-2xx`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** User + system CPU of a process (all its threads), in microseconds. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+function summarise(samples: Sample[]): Sample {
+  return { rps: median(samples.map((s) => s.rps)), p50: median(samples.map((s) => s.p50)), p99: median(samples.map((s) => s.p99)) };
+}
+
+interface Floor {
+  label: string;
+  value: number;
+  min?: number;
+  max?: number;
+}
+
+const floors: Floor[] = [];
+
+function check(label: string, value: number, bound: { min?: number; max?: number }, unit = '×'): void {
+  floors.push({ label, value, ...bound });
+  const ok = (bound.min === undefined || value >= bound.min) && (bound.max === undefined || value <= bound.max);
+  const want = bound.min !== undefined ? `≥ ${bound.min}${unit}` : `≤ ${bound.max}${unit}`;
+  console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${label}: ${value.toFixed(2)}${unit} (floor ${want})`);
+}
+
+async function benchRoute(name: string, script: string, path: string, sink: string): Promise<Record<ModeName, Sample>> {
+  console.log(`\n## ${name} (${path}) — ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections`);
+  const servers = {} as Record<ModeName, Running>;
+  for (const mode of MODES) servers[mode] = await startMode(mode, script, sink);
+  try {
+    for (const mode of MODES) await drive(servers[mode].port, path, WARMUP_SECONDS);
+    const samples: Record<ModeName, Sample[]> = { none: [], 'otel-auto': [], agent: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
+      for (const mode of order) samples[mode].push(await drive(servers[mode].port, path, SECONDS));
+      console.log(`  round ${round + 1}: ${order.map((m) => `${m} ${Math.round(samples[m][round]!.rps)} req/s`).join(', ')}`);
+    }
+    const result = { none: summarise(samples.none), 'otel-auto': summarise(samples['otel-auto']), agent: summarise(samples.agent) };
+    console.log('\n  mode        req/s (median)   p50 ms   p99 ms   vs none   vs otel-auto');
+    for (const mode of MODES) {
+      const r = result[mode];
+      console.log(
+        `  ${mode.padEnd(10)} ${r.rps.toFixed(0).padStart(14)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${(r.rps / result.none.rps).toFixed(2).padStart(8)}× ${(r.rps / result['otel-auto'].rps).toFixed(2).padStart(12)}×`,
+      );
+    }
+
+    // Latency and CPU at a moderate, fixed rate: half of the agent's peak, so no mode is
+    // saturated. p99 added = agent's median p99 minus the uninstrumented one. CPU per request
+    // (from /proc, all threads) is the figure least disturbed by other load on the machine.
+    const rate = Math.round(result.agent.rps / 2);
+    const fixed: Record<ModeName, { p99: number[]; cpu: number[] }> = { none: { p99: [], cpu: [] }, 'otel-auto': { p99: [], cpu: [] }, agent: { p99: [], cpu: [] } };
+    for (let round = 0; round < Math.max(3, Math.ceil(ROUNDS / 2)); round++) {
+      const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
+      for (const mode of order) {
+        const before = cpuMicros(servers[mode].child.pid!);
+        const sample = await drive(servers[mode].port, path, SECONDS, rate);
+        fixed[mode].cpu.push((cpuMicros(servers[mode].child.pid!) - before) / (sample.rps * SECONDS));
+        fixed[mode].p99.push(sample.p99);
+      }
+    }
+    console.log(`\n  at ${rate} req/s (half of the agent's peak):`);
+    for (const mode of MODES) {
+      console.log(`  ${mode.padEnd(10)} p99 ${median(fixed[mode].p99).toFixed(2).padStart(6)} ms   CPU ${median(fixed[mode].cpu).toFixed(1).padStart(6)} µs/request`);
+    }
+    const added = median(fixed.agent.p99) - median(fixed.none.p99);
+    return Object.assign(result, { p99Added: added });
+  } finally {
+    for (const mode of MODES) servers[mode].child.kill('SIGKILL');
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`# @shopscope/agent overhead — node ${process.version}, ${new Date().toISOString()}`);
+  const sink = await startProcess([`${FIXTURES}otlp-sink.mjs`], {});
+  const sinkUrl = `http://127.0.0.1:${sink.port}`;
+  try {
+    const hello = (await benchRoute('hello route (node:http)', `${FIXTURES}hello-server.cjs`, '/', sinkUrl)) as Record<ModeName, Sample> & { p99Added: number };
+    const product = (await benchRoute('product-list route (fastify + better-sqlite3, 20 rows)', `${FIXTURES}product-server.cjs`, '/products?category=hats&page=2', sinkUrl)) as Record<
+      ModeName,
+      Sample
+    > & { p99Added: number };
+
+    console.log('\n## floors');
+    check('hello: agent / otel-auto', hello.agent.rps / hello['otel-auto'].rps, { min: 1.6 });
+    check('hello: agent / none', hello.agent.rps / hello.none.rps, { min: 0.4 });
+    check('product: agent / none', product.agent.rps / product.none.rps, { min: 0.85 });
+    check('hello: p99 added at half peak', hello.p99Added, { max: 2 }, ' ms');
+    check('product: p99 added at half peak', product.p99Added, { max: 2 }, ' ms');
+  } finally {
+    sink.child.kill('SIGTERM');
+  }
+  const failed = floors.filter((f) => (f.min !== undefined && f.value < f.min) || (f.max !== undefined && f.value > f.max));
+  if (STRICT && failed.length > 0) process.exitCode = 1;
+}
+
+await main();
