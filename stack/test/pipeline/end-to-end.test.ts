@@ -240,13 +240,16 @@ receivers:
       expect(String(page.params.text)).toContain('GatewayErrors');
 
       expect((await call('PUT', '/admin/flags', { gatewayErrorRate: 0 }, auth)).status).toBe(200);
+      const fixedAt = Date.now();
       const update = await eventually('the page updated on resolve', 90_000, async () => slack.callsOf('chat.update')[0]);
+      const resolveDelay = Date.now() - fixedAt;
       expect(update.params.ts).toBe(page.ts);
       const reply = await eventually('a reply in the thread', 30_000, async () =>
         slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts === page.ts),
       );
       expect(String(reply.params.text)).toMatch(/resolved/i);
-      console.log(`live alert: page ${(pageDelay / 1000).toFixed(1)} s after the condition held`);
+      // the resolve waits for the 20 s rate window to empty of errors, then one interval
+      console.log(`live alert: page ${(pageDelay / 1000).toFixed(1)} s after the condition held; resolved ${(resolveDelay / 1000).toFixed(1)} s after the fix`);
     } finally {
       traffic.abort();
       await driving;
