@@ -73,13 +73,15 @@ async function startProcess(args: string[], env: Record<string, string>): Promis
   });
 }
 
-async function startMode(mode: ModeName, script: string, sink: string): Promise<Running> {
+async function startMode(mode: ModeName, file: string, sink: string): Promise<Running> {
   const common = { OTEL_EXPORTER_OTLP_ENDPOINT: sink, OTEL_SERVICE_NAME: `bench-${mode}` };
+  // A TypeScript server (the shop's own code) runs through tsx, loaded after the instrumentation.
+  const script = file.endsWith('.ts') ? ['--import', 'tsx', file] : [file];
   switch (mode) {
     case 'none':
-      return startProcess([script], {});
+      return startProcess([...script], {});
     case 'otel-auto':
-      return startProcess(['--import', '@opentelemetry/auto-instrumentations-node/register', script], {
+      return startProcess(['--import', '@opentelemetry/auto-instrumentations-node/register', ...script], {
         ...common,
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_METRICS_EXPORTER: 'none',
@@ -89,7 +91,7 @@ async function startMode(mode: ModeName, script: string, sink: string): Promise<
         OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
       });
     case 'agent':
-      return startProcess(['--import', '@shopscope/agent/register', script], {
+      return startProcess(['--import', '@shopscope/agent/register', ...script], {
         ...common,
         OTEL_TRACES_SAMPLER: 'always_on',
         SHOPSCOPE_PROFILE: 'prod',
@@ -193,7 +195,12 @@ async function main(): Promise<void> {
   const sinkUrl = `http://127.0.0.1:${sink.port}`;
   try {
     const hello = (await benchRoute('hello route (node:http)', `${FIXTURES}hello-server.cjs`, '/', sinkUrl)) as Record<ModeName, Sample> & { p99Added: number };
-    const product = (await benchRoute('product-list route (fastify + better-sqlite3, 20 rows)', `${FIXTURES}product-server.cjs`, '/products?category=hats&page=2', sinkUrl)) as Record<
+    const product = (await benchRoute(
+      "the shop's product-list route (catalog service + inventory for stock, SQLite)",
+      `${FIXTURES}shop-catalog-server.ts`,
+      '/products?category=kitchen&limit=20',
+      sinkUrl,
+    )) as Record<
       ModeName,
       Sample
     > & { p99Added: number };
