@@ -19,10 +19,7 @@ try {
 }
 
 const flags = new FlagStore(flagsPath(config)).start();
-const { app, db } = await buildService(name, config, flags, {
-  logger: true,
-  recoverAfterMs: process.env.SHOPSCOPE_RECOVER_AFTER_MS ? Number(process.env.SHOPSCOPE_RECOVER_AFTER_MS) : undefined,
-});
+const { app, db } = await buildService(name, config, flags, { logger: true });
 await app.listen({ host: config.host, port: config.ports[name] });
 telemetry.log('info', { event: 'service.started', port: config.ports[name] }, `${name} listening on ${config.host}:${config.ports[name]}`);
 

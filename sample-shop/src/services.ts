@@ -18,8 +18,7 @@ export interface BuiltService {
 
 export interface BuildOptions {
   logger?: boolean;
-  /** Recovery sweep timing for orders (tests shorten it). */
-  recoverAfterMs?: number;
+  /** How often orders' recovery sweep runs (tests shorten it). */
   recoveryIntervalMs?: number;
 }
 
@@ -48,7 +47,7 @@ export async function buildService(name: ServiceName, config: ShopConfig, flags:
           inventory: client('inventory'),
           payments: client('payments', config.paymentTimeoutMs),
           paymentTimeoutMs: config.paymentTimeoutMs,
-          recoverAfterMs: options.recoverAfterMs,
+          recoverAfterMs: config.recoverAfterMs,
           recoveryIntervalMs: options.recoveryIntervalMs,
           logger,
         }),

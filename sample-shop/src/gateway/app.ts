@@ -47,15 +47,6 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
     }
   });
 
-  const upstreams = {
-    catalog: new ServiceClient('catalog', config.urls.catalog),
-    cart: new ServiceClient('cart', config.urls.cart),
-    orders: new ServiceClient('orders', config.urls.orders),
-    inventory: new ServiceClient('inventory', config.urls.inventory),
-    payments: new ServiceClient('payments', config.urls.payments),
-    gateway: new ServiceClient('gateway', config.urls.gateway),
-  };
-
   for (const route of publicRoutes) {
     app.route({
       method: route.method,
@@ -95,7 +86,7 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
     });
   }
 
-  registerAdminRoutes(app, { adminToken: config.adminToken, flags, inventory: upstreams.inventory });
+  registerAdminRoutes(app, { adminToken: config.adminToken, flags, inventory: new ServiceClient('inventory', config.urls.inventory) });
 
   await app.register(fastifyStatic, { root: storefrontDir, prefix: '/', index: ['index.html'] });
 

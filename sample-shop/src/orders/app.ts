@@ -18,7 +18,7 @@ export interface OrdersDeps {
   payments: ServiceClient;
   paymentTimeoutMs: number;
   /** Pending orders older than this are settled by the recovery sweep. */
-  recoverAfterMs?: number;
+  recoverAfterMs: number;
   recoveryIntervalMs?: number;
   logger?: boolean;
 }
@@ -29,12 +29,12 @@ export async function buildOrdersApp(deps: OrdersDeps): Promise<FastifyInstance>
   const { db } = deps;
   await migrateOrders(db);
   const app = createServer({ service: 'orders', logger: deps.logger });
-  const checkout = new Checkout({ ...deps });
+  const checkout = new Checkout(deps);
   const stopRecovery = startRecovery({
     db,
     clients: deps,
     inFlight: checkout.inFlight,
-    staleAfterMs: deps.recoverAfterMs ?? deps.paymentTimeoutMs + 5000,
+    staleAfterMs: deps.recoverAfterMs,
     intervalMs: deps.recoveryIntervalMs ?? 2000,
   });
   app.addHook('onClose', async () => stopRecovery());

@@ -6,7 +6,7 @@ import { currency, money } from '../shared/money.ts';
 import { isExpiryValid, isLuhnValid } from '../shared/card.ts';
 import { sleep } from '../shared/sleep.ts';
 import type { ServiceClient } from '../shared/service-client.ts';
-import { loadOrderByKey, type OrderRow } from './schema.ts';
+import { loadOrder, loadOrderByKey, settleOrder, type OrderRow } from './schema.ts';
 import { confirmOrder, failOrder, type SagaClients } from './saga.ts';
 import { telemetry } from '../shared/telemetry.ts';
 
@@ -44,8 +44,6 @@ export interface CheckoutDeps extends SagaClients {
   db: Db;
   catalog: ServiceClient;
   paymentTimeoutMs: number;
-  /** Called once an order is settled, for the business events (counters, logs, spans). */
-  onSettled?: (order: { id: string; status: string; totalCents: number; failureCode: string | null }) => void;
 }
 
 interface CartView {
@@ -150,7 +148,7 @@ export class Checkout {
     const until = Date.now() + this.deps.paymentTimeoutMs + 5000;
     while (current && current.status === 'pending' && Date.now() < until) {
       await sleep(100);
-      current = await this.deps.db.get<OrderRow>('SELECT * FROM orders_orders WHERE id = ?', [order.id]);
+      current = await loadOrder(this.deps.db, order.id);
     }
     return resultOf(current ?? order);
   }
@@ -162,8 +160,8 @@ export class Checkout {
     totalCents: number,
   ): Promise<CheckoutResult> {
     const { db } = this.deps;
-    const settled = async (status: OrderRow['status'], failureCode: string | null) => {
-      this.deps.onSettled?.({ id: orderId, status, totalCents, failureCode });
+    // The business events of a settled checkout: counter, log event and span event together.
+    const settled = (status: OrderRow['status'], failureCode: string | null) => {
       const amount = totalCents / 100;
       if (status === 'confirmed') telemetry.orderPlaced({ orderId, amount, currency, items: lines.length });
       else if (status === 'payment_failed') telemetry.paymentFailed({ orderId, reason: failureCode ?? 'payment_failed', amount, currency });
@@ -178,14 +176,10 @@ export class Checkout {
     } catch (err) {
       const code = err instanceof ShopError ? err.code : 'service_unavailable';
       // A reservation that timed out may still land: releasing leaves a tombstone against it.
-      await failOrder(db, this.deps, { id: orderId }, 'failed', code).catch(async () => {
-        await db.run("UPDATE orders_orders SET status = 'failed', failure_code = ?, updated_at = ? WHERE id = ? AND status = 'pending'", [
-          code,
-          Date.now(),
-          orderId,
-        ]);
-      });
-      await settled('failed', code);
+      // Inventory unreachable: the order fails all the same, without its release (see README,
+      // "Not finished": a reservation that lands after this stays reserved).
+      await failOrder(db, this.deps, { id: orderId }, 'failed', code).catch(() => settleOrder(db, orderId, 'failed', code));
+      settled('failed', code);
       throw err;
     }
 
@@ -226,11 +220,11 @@ export class Checkout {
 
     if (outcome === 'approved') {
       await confirmOrder(db, this.deps, { id: orderId, cart_id: input.cartId });
-      await settled('confirmed', null);
+      settled('confirmed', null);
       return { orderId, status: 'confirmed', total: money(totalCents) };
     }
     await failOrder(db, this.deps, { id: orderId }, 'payment_failed', failureCode);
-    await settled('payment_failed', failureCode);
+    settled('payment_failed', failureCode);
     return { orderId, status: 'payment_failed', total: money(totalCents), failureReason: failureCode };
   }
 }

@@ -10,7 +10,6 @@ export interface RecoveryOptions {
   /** A pending order untouched for this long was abandoned (a crash, a lost reply). */
   staleAfterMs: number;
   intervalMs: number;
-  onSettled?: (order: { id: string; status: string; totalCents: number; failureCode: string | null }) => void;
 }
 
 /**
@@ -32,11 +31,9 @@ export async function recoverPendingOrders(options: RecoveryOptions): Promise<nu
       if (status === 'processing') continue;
       if (status === 'approved') {
         await confirmOrder(db, clients, order);
-        options.onSettled?.({ id: order.id, status: 'confirmed', totalCents: order.total_cents, failureCode: null });
       } else {
         await clients.payments.post(`/charges/${encodeURIComponent(order.id)}/void`, {});
         await failOrder(db, clients, order, 'payment_failed', 'interrupted');
-        options.onSettled?.({ id: order.id, status: 'payment_failed', totalCents: order.total_cents, failureCode: 'interrupted' });
       }
       settled++;
     } catch {

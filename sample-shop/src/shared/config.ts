@@ -25,6 +25,8 @@ export interface ShopConfig {
   rateLimit: number;
   bodyLimitBytes: number;
   paymentTimeoutMs: number;
+  /** Age at which orders' recovery sweep settles a pending order. */
+  recoverAfterMs: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
     ports[name] = intFromEnv(env, `SHOPSCOPE_${upper}_PORT`, defaultPorts[name]);
     urls[name] = env[`SHOPSCOPE_${upper}_URL`] ?? `http://127.0.0.1:${ports[name]}`;
   }
+  const paymentTimeoutMs = intFromEnv(env, 'SHOPSCOPE_PAYMENT_TIMEOUT_MS', 10_000, 1);
   return Object.freeze({
     host,
     ports,
@@ -56,7 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
     adminToken: env.SHOPSCOPE_ADMIN_TOKEN || 'shopscope-admin',
     rateLimit: intFromEnv(env, 'SHOPSCOPE_RATE_LIMIT', 1000),
     bodyLimitBytes: intFromEnv(env, 'SHOPSCOPE_BODY_LIMIT', 64 * 1024, 1),
-    paymentTimeoutMs: intFromEnv(env, 'SHOPSCOPE_PAYMENT_TIMEOUT_MS', 10_000, 1),
+    paymentTimeoutMs,
+    recoverAfterMs: intFromEnv(env, 'SHOPSCOPE_RECOVER_AFTER_MS', paymentTimeoutMs + 5000, 1),
   });
 }
 

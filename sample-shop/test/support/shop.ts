@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { inject } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { loadConfig, flagsPath, serviceNames, type ServiceName, type ShopConfig } from '../../src/shared/config.ts';
 import { FlagStore } from '../../src/shared/flags.ts';
 import { openDb, type Db } from '../../src/shared/db.ts';
@@ -19,7 +18,7 @@ export interface TestShop {
   env: NodeJS.ProcessEnv;
   services: Record<ServiceName, BuiltService>;
   flags: FlagStore;
-  /** A separate connection for the test's own look at a service's tables. */
+  /** A service's own database, for the test's look at its tables. */
   db(service: Exclude<ServiceName, 'gateway'>): Db;
   stop(): Promise<void>;
 }
@@ -40,17 +39,16 @@ export async function shopEnvironment(extra: NodeJS.ProcessEnv = {}): Promise<{ 
 }
 
 /** The whole shop in this process, each service on its own port, as tests want it: fast. */
-export async function startTestShop(extra: NodeJS.ProcessEnv = {}, options: { recoverAfterMs?: number } = {}): Promise<TestShop> {
+export async function startTestShop(extra: NodeJS.ProcessEnv = {}): Promise<TestShop> {
   const { env, dataDir } = await shopEnvironment(extra);
   const config = loadConfig(env);
   const flags = new FlagStore(flagsPath(config), 50).start();
   const services = {} as Record<ServiceName, BuiltService>;
   const order: ServiceName[] = ['inventory', 'payments', 'catalog', 'cart', 'orders', 'gateway'];
   for (const name of order) {
-    services[name] = await buildService(name, config, flags, { recoverAfterMs: options.recoverAfterMs, recoveryIntervalMs: 200 });
+    services[name] = await buildService(name, config, flags, { recoveryIntervalMs: 200 });
     await services[name].app.listen({ host: '127.0.0.1', port: config.ports[name] });
   }
-  const extraDbs: Db[] = [];
   return {
     config,
     env,
@@ -65,10 +63,9 @@ export async function startTestShop(extra: NodeJS.ProcessEnv = {}, options: { re
     async stop() {
       flags.stop();
       for (const name of [...order].reverse()) {
-        await (services[name].app as FastifyInstance).close();
+        await services[name].app.close();
         await services[name].db?.close();
       }
-      for (const db of extraDbs) await db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
