@@ -22,6 +22,7 @@ if (hasStack) {
 }
 
 const children = [];
+let stopping = false;
 function start(name, args, extraEnv = {}) {
   const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -69,7 +70,6 @@ shopscope demo is running (Ctrl-C stops everything)
   logs            ${logDir}/
 `);
 
-let stopping = false;
 async function stopAll(code) {
   if (stopping) return;
   stopping = true;

@@ -53,14 +53,14 @@ let aptUpdated = false;
 function aptInstall(packages) {
   const asRoot = process.getuid?.() === 0;
   if (!hasCommand('apt-get')) throw new Error(`missing ${packages.join(', ')} and no apt-get: install them by hand`);
-  const prefix = asRoot ? [] : ['sudo', '-n'];
   if (!asRoot && !hasCommand('sudo')) throw new Error(`missing ${packages.join(', ')}: run as root or install them (apt-get install ${packages.join(' ')})`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const aptGet = (args) => (asRoot ? run('apt-get', args, { env }) : run('sudo', ['-n', 'apt-get', ...args], { env }));
   if (!aptUpdated) {
-    run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'update', '-qq'], { env });
+    aptGet(['update', '-qq']);
     aptUpdated = true;
   }
-  run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+  aptGet(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
 }
 
 export function postgresBinDir() {
