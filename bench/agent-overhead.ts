@@ -13,7 +13,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../sample-shop/test/support/free-port.ts';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -38,16 +38,6 @@ interface Sample {
 interface Running {
   child: ChildProcess;
   port: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function startProcess(args: string[], env: Record<string, string>): Promise<Running> {

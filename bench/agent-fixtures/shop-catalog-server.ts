@@ -3,22 +3,12 @@
 // over HTTP, both in this one process on loopback, so one process per mode carries the whole
 // route and its CPU is measured in one place. Prints {"listening":<catalog port>}.
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flagsPath, loadConfig } from '../../sample-shop/src/shared/config.ts';
 import { FlagStore } from '../../sample-shop/src/shared/flags.ts';
 import { buildService } from '../../sample-shop/src/services.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from '../../sample-shop/test/support/free-port.ts';
 
 const config = loadConfig({
   SHOPSCOPE_DATA_DIR: mkdtempSync(join(tmpdir(), 'shopscope-bench-shop-')),

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './prometheus.ts';
+import { freePort, stopProcess } from './prometheus.ts';
 
 /**
  * Where the stack keeps its Loki build: `LOKI_BIN`, else the stack's cache folder for the
@@ -66,12 +66,7 @@ analytics: { reporting_enabled: false }
       if (!response.ok) throw new Error(`loki push: HTTP ${response.status} ${await response.text()}`);
     },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };
