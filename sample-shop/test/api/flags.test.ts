@@ -61,7 +61,14 @@ describe('/admin/flags', () => {
   });
 
   it('merges a valid patch, persists it and every service sees it within a second', async () => {
+    // a reader of its own, polling as each service process does (the in-process shop shares one store)
+    const service = new FlagStore(flagsPath(shop.config)).start();
+    const putAt = Date.now();
     const res = await putFlags({ paymentFailureRate: 1, catalogSlowQueryMs: 0 });
+    const seen = await until(async () => service.get().paymentFailureRate, (rate) => rate === 1, 2000);
+    service.stop();
+    expect(seen).toBe(1);
+    expect(Date.now() - putAt).toBeLessThan(1000);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ...defaultFlags, paymentFailureRate: 1 });
     // persisted: a fresh reader of the file (a restarted service) sees the same
