@@ -2,7 +2,7 @@
 // auto-instrumentation, measured in one run with the modes alternating round by round.
 //
 //   npm run bench:agent-overhead            (from the repository root; builds the agent first)
-//   BENCH_ROUNDS=5 BENCH_SECONDS=8 BENCH_CONNECTIONS=10 node --import tsx bench/agent-overhead.ts
+//   BENCH_ROUNDS=5 BENCH_SECONDS=8 BENCH_CONNECTIONS=10 BENCH_ROUTES=hello,shop node --import tsx bench/agent-overhead.ts
 //
 // Every mode runs the same server file in its own process and exports to the same local OTLP
 // sink (a separate process that accepts and discards). Per route: warm-up, then R rounds; in
@@ -22,6 +22,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const STRICT = process.argv.includes('--strict');
+/** Which routes to run: hello, shop (default both). */
+const ROUTES = (process.env.BENCH_ROUTES ?? 'hello,shop').split(',').map((r) => r.trim());
 
 const FIXTURES = fileURLToPath(new URL('./agent-fixtures/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -184,23 +186,29 @@ async function main(): Promise<void> {
   const sink = await startProcess([`${FIXTURES}otlp-sink.mjs`], {});
   const sinkUrl = `http://127.0.0.1:${sink.port}`;
   try {
-    const hello = (await benchRoute('hello route (node:http)', `${FIXTURES}hello-server.cjs`, '/', sinkUrl)) as Record<ModeName, Sample> & { p99Added: number };
-    const product = (await benchRoute(
-      "the shop's product-list route (catalog service + inventory for stock, SQLite)",
-      `${FIXTURES}shop-catalog-server.ts`,
-      '/products?category=kitchen&limit=20',
-      sinkUrl,
-    )) as Record<
-      ModeName,
-      Sample
-    > & { p99Added: number };
+    type RouteResult = Record<ModeName, Sample> & { p99Added: number };
+    const hello = ROUTES.includes('hello')
+      ? ((await benchRoute('hello route (node:http)', `${FIXTURES}hello-server.cjs`, '/', sinkUrl)) as RouteResult)
+      : undefined;
+    const product = ROUTES.includes('shop')
+      ? ((await benchRoute(
+          "the shop's product-list route (catalog service + inventory for stock, SQLite)",
+          `${FIXTURES}shop-catalog-server.ts`,
+          '/products?category=kitchen&limit=20',
+          sinkUrl,
+        )) as RouteResult)
+      : undefined;
 
     console.log('\n## floors');
-    check('hello: agent / otel-auto', hello.agent.rps / hello['otel-auto'].rps, { min: 1.6 });
-    check('hello: agent / none', hello.agent.rps / hello.none.rps, { min: 0.4 });
-    check('product: agent / none', product.agent.rps / product.none.rps, { min: 0.85 });
-    check('hello: p99 added at half peak', hello.p99Added, { max: 2 }, ' ms');
-    check('product: p99 added at half peak', product.p99Added, { max: 2 }, ' ms');
+    if (hello) {
+      check('hello: agent / otel-auto', hello.agent.rps / hello['otel-auto'].rps, { min: 1.6 });
+      check('hello: agent / none', hello.agent.rps / hello.none.rps, { min: 0.4 });
+      check('hello: p99 added at half peak', hello.p99Added, { max: 2 }, ' ms');
+    }
+    if (product) {
+      check('product: agent / none', product.agent.rps / product.none.rps, { min: 0.85 });
+      check('product: p99 added at half peak', product.p99Added, { max: 2 }, ' ms');
+    }
   } finally {
     sink.child.kill('SIGTERM');
   }

@@ -1,5 +1,6 @@
-import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import { performance } from 'node:perf_hooks';
+import type { LeanSpan } from '../tracing/lean-span.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
 
 // OTLP protobuf encoding (opentelemetry-proto trace/v1, logs/v1, common/v1, resource/v1) of one
@@ -32,7 +33,7 @@ function writeAnyValue(w: ProtobufWriter, value: AnyValue): void {
   }
 }
 
-function writeKeyValues(w: ProtobufWriter, field: number, attributes: Record<string, unknown> | Attributes): void {
+export function writeKeyValues(w: ProtobufWriter, field: number, attributes: Record<string, unknown> | Attributes): void {
   for (const key in attributes) {
     const value = (attributes as Record<string, unknown>)[key];
     if (value === undefined) continue;
@@ -60,35 +61,51 @@ export function encodeScope(name: string, version: string | undefined): Buffer {
   return scratch.copy();
 }
 
-export function encodeSpan(span: ReadableSpan): Buffer {
-  const w = scratch;
-  w.reset();
+// performance.now() milliseconds to Unix nanoseconds, split as [seconds, nanoseconds] so
+// nothing passes 2^53: the origin is split once, the offset (ms since start) stays small.
+const originSeconds = Math.floor(performance.timeOrigin / 1000);
+const originNanos = Math.round((performance.timeOrigin - originSeconds * 1000) * 1e6);
+const time: [number, number] = [0, 0];
+
+function epoch(performanceMs: number): readonly [number, number] {
+  const nanos = originNanos + Math.round(performanceMs * 1e6);
+  const carry = Math.floor(nanos / 1e9);
+  time[0] = originSeconds + carry;
+  time[1] = nanos - carry * 1e9;
+  return time;
+}
+
+/** The fields of one opentelemetry.proto.trace.v1.Span. */
+export function writeSpan(w: ProtobufWriter, span: LeanSpan): void {
   const sc = span.spanContext();
   w.hex(1, sc.traceId);
   w.hex(2, sc.spanId);
   if (sc.traceState) w.string(3, sc.traceState.serialize());
-  const parent = span.parentSpanContext;
-  if (parent?.spanId) w.hex(4, parent.spanId);
+  if (span.parentSpanId) w.hex(4, span.parentSpanId);
   w.string(5, span.name);
   w.uint(6, span.kind + 1);
-  w.hrTime(7, span.startTime);
-  w.hrTime(8, span.endTime);
+  w.hrTime(7, epoch(span.startMs));
+  w.hrTime(8, epoch(span.endMs));
   writeKeyValues(w, 9, span.attributes);
   if (span.droppedAttributesCount) w.uint(10, span.droppedAttributesCount);
-  for (const event of span.events) {
-    const at = w.begin(11);
-    w.hrTime(1, event.time as HrTime);
-    w.string(2, event.name);
-    if (event.attributes) writeKeyValues(w, 3, event.attributes);
-    w.end(at);
+  if (span.events) {
+    for (const event of span.events) {
+      const at = w.begin(11);
+      w.hrTime(1, epoch(event.timeMs));
+      w.string(2, event.name);
+      if (event.attributes) writeKeyValues(w, 3, event.attributes);
+      w.end(at);
+    }
   }
   if (span.droppedEventsCount) w.uint(12, span.droppedEventsCount);
-  for (const link of span.links) {
-    const at = w.begin(13);
-    w.hex(1, link.context.traceId);
-    w.hex(2, link.context.spanId);
-    if (link.attributes) writeKeyValues(w, 4, link.attributes);
-    w.end(at);
+  if (span.links) {
+    for (const link of span.links) {
+      const at = w.begin(13);
+      w.hex(1, link.context.traceId);
+      w.hex(2, link.context.spanId);
+      if (link.attributes) writeKeyValues(w, 4, link.attributes);
+      w.end(at);
+    }
   }
   if (span.status.code !== 0 || span.status.message) {
     const at = w.begin(15);
@@ -96,8 +113,7 @@ export function encodeSpan(span: ReadableSpan): Buffer {
     if (span.status.code) w.uint(3, span.status.code);
     w.end(at);
   }
-  w.fixed32(16, 0x100 | (sc.traceFlags & 0xff) | (parent?.isRemote ? 0x300 : 0));
-  return w.copy();
+  w.fixed32(16, 0x100 | (sc.traceFlags & 0xff) | (span.parentIsRemote ? 0x300 : 0));
 }
 
 export interface LogItem {
@@ -111,12 +127,18 @@ export interface LogItem {
   traceFlags: number;
 }
 
-export function encodeLogRecord(log: LogItem): Buffer {
-  const w = scratch;
-  w.reset();
-  const time: [number, number] = [Math.floor(log.timeMs / 1000), Math.round((log.timeMs % 1000) * 1e6)];
+/** LogRecord time_unix_nano and observed_time_unix_nano for an epoch time in milliseconds. */
+export function writeLogTimes(w: ProtobufWriter, timeMs: number): void {
+  const seconds = Math.floor(timeMs / 1000);
+  time[0] = seconds;
+  time[1] = Math.round((timeMs - seconds * 1000) * 1e6);
   w.hrTime(1, time);
   w.hrTime(11, time);
+}
+
+/** The fields of one opentelemetry.proto.logs.v1.LogRecord. */
+export function writeLogRecord(w: ProtobufWriter, log: LogItem): void {
+  writeLogTimes(w, log.timeMs);
   w.uint(2, log.severityNumber);
   w.string(3, log.severityText);
   if (log.body !== undefined) {
@@ -130,20 +152,22 @@ export function encodeLogRecord(log: LogItem): Buffer {
     w.hex(9, log.traceId);
     if (log.spanId) w.hex(10, log.spanId);
   }
-  return w.copy();
 }
 
 /** Export{Trace,Logs}ServiceRequest for one resource: resource_* { resource, scope_* { scope, items } }. */
-export function encodeRequest(resource: Buffer, scopes: ReadonlyMap<Buffer, readonly Buffer[]>): Buffer {
-  const w = new ProtobufWriter(64 * 1024);
+// `items` holds each scope's items already tagged and length-prefixed (see OtlpSender.add).
+export function encodeRequest(resource: Buffer, scopes: ReadonlyMap<Buffer, ProtobufWriter>): Buffer {
+  let size = resource.length;
+  for (const [scope, items] of scopes) size += scope.length + items.pos + 16;
+  const w = new ProtobufWriter(size + 32);
   w.message(1, () => {
     w.message(1, () => w.raw(resource));
     for (const [scope, items] of scopes) {
       w.message(2, () => {
         w.message(1, () => w.raw(scope));
-        for (const item of items) w.message(2, () => w.raw(item));
+        w.raw(items.view());
       });
     }
   });
-  return w.copy();
+  return w.view();
 }

@@ -4,7 +4,12 @@ import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ExportBudget } from './export-budget.ts';
 import { encodeRequest } from './otlp-encode.ts';
+import { ProtobufWriter } from './protobuf-writer.ts';
 
+// Items are encoded straight into one growing buffer per instrumentation scope (field 2 of
+// ScopeSpans / ScopeLogs, tagged and length-prefixed), so queuing an item allocates nothing and a
+// batch is the resource and each scope's bytes copied once.
+//
 // Sends already-encoded spans or log records to the collector's OTLP/HTTP endpoint in batches:
 // up to `maxBatch` items, or whatever arrived within `delayMs`. At most `maxInFlight` requests
 // at once; items beyond that wait (bounded by the export budget, which every item entered
@@ -21,8 +26,14 @@ export interface SenderOptions {
   maxInFlight?: number;
 }
 
+/** Writes one item's message fields (a Span or a LogRecord) into `w`. */
+export type ItemEncoder<T> = (w: ProtobufWriter, item: T) => void;
+
+const ITEM_FIELD = 2;
+
 export class OtlpSender {
-  private scopes = new Map<Buffer, Buffer[]>();
+  private scopes = new Map<Buffer, ProtobufWriter>();
+  private spare: ProtobufWriter[] = [];
   private queued = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -42,14 +53,26 @@ export class OtlpSender {
     this.maxInFlight = options.maxInFlight ?? 2;
   }
 
-  /** Queues one encoded item; its budget slot was taken by the caller. */
-  add(scope: Buffer, item: Buffer): void {
-    let items = this.scopes.get(scope);
-    if (items === undefined) {
-      items = [];
-      this.scopes.set(scope, items);
+  /**
+   * Encodes one item into its scope's batch; its budget slot was taken by the caller. If the
+   * encoder throws, what it wrote is taken back and the error rethrown.
+   */
+  add<T>(scope: Buffer, encode: ItemEncoder<T>, item: T): void {
+    let w = this.scopes.get(scope);
+    if (w === undefined) {
+      w = this.spare.pop() ?? new ProtobufWriter(16 * 1024);
+      w.reset();
+      this.scopes.set(scope, w);
     }
-    items.push(item);
+    const before = w.pos;
+    try {
+      const at = w.begin(ITEM_FIELD);
+      encode(w, item);
+      w.end(at);
+    } catch (error) {
+      w.pos = before;
+      throw error;
+    }
     this.queued += 1;
     if (this.queued >= this.maxBatch) this.sendBatch();
     else if (this.timer === undefined) {
@@ -91,6 +114,8 @@ export class OtlpSender {
     let body: Buffer;
     try {
       body = encodeRequest(this.options.resource, scopes);
+      // Keep a couple of scope buffers for the next batches; bigger ones than needed go.
+      for (const w of scopes.values()) if (this.spare.length < 4 && w.capacity <= 1024 * 1024) this.spare.push(w);
     } catch (error) {
       this.finished(count, error instanceof Error ? error : new Error(String(error)));
       return;

@@ -19,6 +19,15 @@ export class ProtobufWriter {
     this.pos = 0;
   }
 
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
+  /** What was written since the last reset, without copying (valid until the next write). */
+  view(): Buffer {
+    return this.buffer.subarray(0, this.pos);
+  }
+
   /** A copy of what was written since the last reset. */
   copy(): Buffer {
     return Buffer.from(this.buffer.subarray(0, this.pos));

@@ -1,7 +1,10 @@
 import type { Context } from '@opentelemetry/api';
 import type { DestinationStream } from 'pino';
 import type { OtlpLogs } from '../logging/otlp-logs.ts';
-import { FIELD } from '../logging/schema.ts';
+import { isoTime } from '../logging/iso-time.ts';
+import { FIELD, severityNumbers } from '../logging/schema.ts';
+import { writeKeyValues, writeLogTimes } from '../export/otlp-encode.ts';
+import { ProtobufWriter } from '../export/protobuf-writer.ts';
 
 // The one access line per request, written by hand rather than through the general logger:
 // every field is the agent's own (normalised method, route template, status, duration, ids),
@@ -15,6 +18,7 @@ export interface AccessEntry {
   durationMs: number;
   traceId: string;
   spanId: string;
+  traceFlags: number;
   experiments: Record<string, string> | undefined;
   context: Context;
 }
@@ -44,35 +48,91 @@ export function createAccessLogWriter(
     return quoted;
   };
 
-  // One ISO string per millisecond, not per line.
-  let lastMs = 0;
-  let lastIso = '';
-  const isoNow = (): string => {
-    const now = Date.now();
-    if (now !== lastMs) {
-      lastMs = now;
-      lastIso = new Date(now).toISOString();
-    }
-    return lastIso;
-  };
-
   return (e) => {
     const duration = Math.round(e.durationMs * 1000) / 1000;
     const slow = e.durationMs > slowMs;
     const experiments = e.experiments ? `,"${FIELD.experiments}":${JSON.stringify(e.experiments)}` : '';
     stdout.write(
-      `${head}${isoNow()}${identity},"${FIELD.traceId}":"${e.traceId}","${FIELD.spanId}":"${e.spanId}"${experiments}` +
+      `${head}${isoTime()}${identity},"${FIELD.traceId}":"${e.traceId}","${FIELD.spanId}":"${e.spanId}"${experiments}` +
         `,"${FIELD.event}":"${ACCESS_EVENT}","${FIELD.http}":{"method":"${e.method}","route":${quotedRoute(e.route)},"status_code":${e.status},"duration_ms":${duration}}` +
         `${slow ? `,"${FIELD.slow}":true` : ''}${tail}`,
     );
     if (otlp) {
-      const attributes: Record<string, unknown> = {
-        [FIELD.event]: ACCESS_EVENT,
-        [FIELD.http]: { method: e.method, route: e.route, status_code: e.status, duration_ms: duration },
-      };
-      if (slow) attributes[FIELD.slow] = true;
-      if (e.experiments) attributes[FIELD.experiments] = e.experiments;
-      otlp.emit('info', ACCESS_MESSAGE, attributes, e.context);
+      record.entry = e;
+      record.durationMs = duration;
+      record.slow = slow;
+      record.timeMs = Date.now();
+      otlp.emitEncoded(writeAccessRecord, record);
+      record.entry = undefined;
     }
   };
+}
+
+interface AccessRecord {
+  entry: AccessEntry | undefined;
+  durationMs: number;
+  slow: boolean;
+  timeMs: number;
+}
+
+/** One reused record: encoding is synchronous, so nothing is allocated per line. */
+const record: AccessRecord = { entry: undefined, durationMs: 0, slow: false, timeMs: 0 };
+
+// What every access record shares, encoded once: severity, body and the event attribute.
+const constantPart = (() => {
+  const w = new ProtobufWriter(256);
+  w.uint(2, severityNumbers.info);
+  w.string(3, 'info');
+  const body = w.begin(5);
+  w.string(1, ACCESS_MESSAGE);
+  w.end(body);
+  writeKeyValues(w, 6, { [FIELD.event]: ACCESS_EVENT });
+  return Buffer.from(w.view());
+})();
+
+function writeStringEntry(w: ProtobufWriter, key: string, value: string): void {
+  const kv = w.begin(1);
+  w.string(1, key);
+  const any = w.begin(2);
+  w.string(1, value);
+  w.end(any);
+  w.end(kv);
+}
+
+/**
+ * The OTLP copy of an access line, written field by field: the same record writeLogRecord
+ * would make from { event, http: { method, route, status_code, duration_ms }, slow?,
+ * experiments? }, without building those objects for every request.
+ */
+function writeAccessRecord(w: ProtobufWriter, r: AccessRecord): void {
+  const e = r.entry!;
+  writeLogTimes(w, r.timeMs);
+  w.raw(constantPart);
+  const kv = w.begin(6);
+  w.string(1, FIELD.http);
+  const any = w.begin(2);
+  const map = w.begin(6);
+  writeStringEntry(w, 'method', e.method);
+  writeStringEntry(w, 'route', e.route);
+  let entry = w.begin(1);
+  w.string(1, 'status_code');
+  let value = w.begin(2);
+  w.int64(3, e.status);
+  w.end(value);
+  w.end(entry);
+  entry = w.begin(1);
+  w.string(1, 'duration_ms');
+  value = w.begin(2);
+  if (Number.isInteger(r.durationMs)) w.int64(3, r.durationMs);
+  else w.double(4, r.durationMs);
+  w.end(value);
+  w.end(entry);
+  w.end(map);
+  w.end(any);
+  w.end(kv);
+  if (r.slow) writeKeyValues(w, 6, { [FIELD.slow]: true });
+  if (e.experiments) writeKeyValues(w, 6, { [FIELD.experiments]: e.experiments });
+  w.fixed32(8, e.traceFlags & 0xff);
+  w.hex(9, e.traceId);
+  w.hex(10, e.spanId);
 }

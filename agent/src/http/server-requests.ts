@@ -79,6 +79,7 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
         durationMs,
         traceId: sc.traceId,
         spanId: sc.spanId,
+        traceFlags: sc.traceFlags,
         experiments: experiments.any ? experiments.attached(record.experiments) : undefined,
         context: record.context,
       });

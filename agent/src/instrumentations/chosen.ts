@@ -1,50 +1,38 @@
-import type { Span } from '@opentelemetry/api';
+import type { Span, TracerProvider } from '@opentelemetry/api';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
-import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import { SERVICE_HEADER } from '../http/server-requests.ts';
 import { describe } from '../safety/safe-call.ts';
 import { warn } from '../safety/warn.ts';
 import { BetterSqlite3Instrumentation } from './better-sqlite3/instrumentation.ts';
+import { instrumentFetch } from './undici-fetch.ts';
 
 // The chosen set, not the whole auto-instrumentation bundle. Inbound HTTP and fastify routes
 // are not here: they use diagnostics channels (http/server-requests.ts, http/fastify-routes.ts).
-//   undici  — global fetch, how the shop's services call each other
+//   fetch   — global fetch (undici), how the shop's services call each other: our own, on
+//             undici's diagnostics channels (instrumentations/undici-fetch.ts)
 //   http    — outgoing node:http only (incoming is off: the channel-based path replaces it)
 //   pg      — the shop's PostgreSQL mode;  better-sqlite3 — its SQLite mode (our own)
 //   pino, winston — trace_id/span_id in the app's own loggers' lines
 // Outbound spans get `peer.service` from the callee's x-shopscope-service response header,
 // so a service map can be drawn from spans alone.
 
-const PEER_HEADER = Buffer.from(SERVICE_HEADER);
-
-function peerFromUndiciHeaders(headers: Buffer[] | string[]): string | undefined {
-  for (let i = 0; i + 1 < headers.length; i += 2) {
-    const name = headers[i];
-    if (name === undefined) continue;
-    const matches = typeof name === 'string' ? name.toLowerCase() === SERVICE_HEADER : name.length === PEER_HEADER.length && name.equals(PEER_HEADER);
-    if (matches) return String(headers[i + 1]);
-  }
-  return undefined;
-}
+const FETCH_SCOPE = '@shopscope/instrumentation-fetch';
 
 const namedPeer = (span: Span, peer: unknown): void => {
   if (typeof peer === 'string' && peer.length > 0 && peer.length <= 100) span.setAttribute('peer.service', peer);
 };
 
 export function enableInstrumentations(tracerProvider: TracerProvider): void {
+  try {
+    instrumentFetch(tracerProvider.getTracer(FETCH_SCOPE));
+  } catch (error) {
+    warn('SHOPSCOPE_ERR_INSTRUMENTATION', `fetch instrumentation not loaded: ${describe(error)}`, 'instrumentation:fetch');
+  }
   const factories: Array<[string, () => Instrumentation]> = [
-    [
-      'undici',
-      () =>
-        new UndiciInstrumentation({
-          responseHook: (span, { response }) => namedPeer(span, peerFromUndiciHeaders(response.headers)),
-        }),
-    ],
     [
       'http',
       () =>

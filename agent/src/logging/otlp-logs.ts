@@ -5,8 +5,8 @@ import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor, type SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { AgentConfig } from '../config/env.ts';
 import { ExportBudget, type DropCounter } from '../export/export-budget.ts';
-import { encodeLogRecord, encodeResource, encodeScope } from '../export/otlp-encode.ts';
-import { OtlpSender } from '../export/otlp-sender.ts';
+import { encodeResource, encodeScope, writeLogRecord } from '../export/otlp-encode.ts';
+import { OtlpSender, type ItemEncoder } from '../export/otlp-sender.ts';
 import type { Fields } from './fields.ts';
 import { severityNumbers, type LevelName } from './schema.ts';
 
@@ -39,6 +39,8 @@ export interface OtlpLogs {
   provider: LoggerProvider;
   budget: ExportBudget;
   emit(level: LevelName, msg: string | undefined, fields: Fields, context: Context): void;
+  /** Sends a record the caller encodes itself (the access log's fixed shape). */
+  emitEncoded<T>(encode: ItemEncoder<T>, item: T): void;
   flush(): Promise<void>;
 }
 
@@ -68,9 +70,7 @@ export function startOtlpLogs(config: AgentConfig, resource: Resource, onDrop: D
       if (!budget.admit()) return;
       try {
         const sc = trace.getSpan(context)?.spanContext();
-        sender.add(
-          scope,
-          encodeLogRecord({
+        sender.add(scope, writeLogRecord, {
             timeMs: Date.now(),
             severityNumber: severityNumbers[level],
             severityText: level,
@@ -79,8 +79,15 @@ export function startOtlpLogs(config: AgentConfig, resource: Resource, onDrop: D
             traceId: sc?.traceId,
             spanId: sc?.spanId,
             traceFlags: sc?.traceFlags ?? TraceFlags.NONE,
-          }),
-        );
+        });
+      } catch (error) {
+        budget.release(1, { code: 1, error: error instanceof Error ? error : new Error(String(error)) });
+      }
+    },
+    emitEncoded(encode, item) {
+      if (!budget.admit()) return;
+      try {
+        sender.add(scope, encode, item);
       } catch (error) {
         budget.release(1, { code: 1, error: error instanceof Error ? error : new Error(String(error)) });
       }

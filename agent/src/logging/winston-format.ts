@@ -5,6 +5,7 @@ import { describe } from '../safety/safe-call.ts';
 import type { FieldBuilder, Fields } from './fields.ts';
 import { winstonLib } from './libraries.ts';
 import type { OtlpLogs } from './otlp-logs.ts';
+import { isoTime } from './iso-time.ts';
 import { FIELD, winstonLevels } from './schema.ts';
 
 // winston reads the finished line from this well-known symbol (triple-beam's MESSAGE).
@@ -44,7 +45,7 @@ export function createWinstonFormat(deps: WinstonFormatDeps): () => Logform.Form
       }
       const record: Fields = {
         [FIELD.level]: level,
-        [FIELD.time]: new Date().toISOString(),
+        [FIELD.time]: isoTime(),
         [FIELD.service]: deps.service,
         [FIELD.environment]: deps.environment,
         ...deps.fields.correlation(),

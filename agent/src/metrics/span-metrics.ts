@@ -1,6 +1,7 @@
-import { SpanKind, SpanStatusCode, TraceFlags, type Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import { safeCall } from '../safety/safe-call.ts';
+import type { LeanSpan } from '../tracing/lean-span.ts';
+import type { EndHook } from '../tracing/lean-tracer.ts';
 import type { RedMetrics } from './red-metrics.ts';
 import { statusClass } from '../http/status-class.ts';
 
@@ -8,14 +9,14 @@ import { statusClass } from '../http/status-class.ts';
 // made them (undici for fetch, pg, better-sqlite3, node:http client). Spans the sampler did not
 // export are still recorded (see sampler.ts), so the counts are complete.
 
-export class SpanMetricsProcessor implements SpanProcessor {
-  readonly onEnd: (span: ReadableSpan) => void;
+export class SpanMetricsProcessor implements EndHook {
+  readonly onEnd: (span: LeanSpan) => void;
 
   constructor(metrics: RedMetrics) {
-    this.onEnd = safeCall('span metrics', (span: ReadableSpan) => {
+    this.onEnd = safeCall('span metrics', (span: LeanSpan) => {
       if (span.kind !== SpanKind.CLIENT) return;
       const a = span.attributes;
-      const seconds = span.duration[0] + span.duration[1] / 1e9;
+      const seconds = span.durationSeconds;
       const sampled = (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
       const traceId = sampled ? span.spanContext().traceId : undefined;
       const failed = span.status.code === SpanStatusCode.ERROR;
@@ -37,16 +38,6 @@ export class SpanMetricsProcessor implements SpanProcessor {
       metrics.clientRequests.inc(values);
       if (failed || status === 0 || status >= 500) metrics.clientErrors.inc(values);
     });
-  }
-
-  onStart(_span: Span, _parentContext: Context): void {}
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
   }
 }
 

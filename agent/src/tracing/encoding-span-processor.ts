@@ -1,27 +1,29 @@
-import { TraceFlags, type Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { TraceFlags } from '@opentelemetry/api';
 import type { ExportBudget } from '../export/export-budget.ts';
-import { encodeScope, encodeSpan } from '../export/otlp-encode.ts';
+import { encodeScope, writeSpan } from '../export/otlp-encode.ts';
 import type { OtlpSender } from '../export/otlp-sender.ts';
 import { safeCall } from '../safety/safe-call.ts';
+import type { LeanSpan, SpanScope } from './lean-span.ts';
+import type { EndHook } from './lean-tracer.ts';
 
 // The agent's export path for spans, in place of the SDK's BatchSpanProcessor: a sampled span
-// that gets a budget slot is encoded to OTLP protobuf the moment it ends and only its bytes
-// are queued. Profiling the SDK path under load showed the cost was less the encoding than the
-// span objects waiting in the batch queue (surviving young-generation GCs, then promoted) and
-// the whole batch being encoded at once on the event loop (a latency spike per batch).
+// that gets a budget slot is encoded to OTLP protobuf the moment it ends, straight into its
+// scope's batch buffer. Profiling the SDK path under load showed the cost was less the encoding
+// than the span objects waiting in the batch queue (surviving young-generation GCs, then
+// promoted) and the whole batch being encoded at once on the event loop (a latency spike per
+// batch).
 
-export class EncodingSpanProcessor implements SpanProcessor {
-  private readonly scopes = new Map<string, Buffer>();
-  readonly onEnd: (span: ReadableSpan) => void;
+export class EncodingSpanProcessor implements EndHook {
+  private readonly scopes = new Map<SpanScope, Buffer>();
+  readonly onEnd: (span: LeanSpan) => void;
 
   constructor(
     private readonly sender: OtlpSender,
     budget: ExportBudget,
   ) {
-    const encode = safeCall('span export', (span: ReadableSpan) => {
+    const encode = safeCall('span export', (span: LeanSpan) => {
       try {
-        sender.add(this.scopeOf(span), encodeSpan(span));
+        sender.add(this.scopeOf(span.scope), writeSpan, span);
       } catch (error) {
         budget.release(1, { code: 1, error: error instanceof Error ? error : new Error(String(error)) });
       }
@@ -32,24 +34,16 @@ export class EncodingSpanProcessor implements SpanProcessor {
     };
   }
 
-  private scopeOf(span: ReadableSpan): Buffer {
-    const { name, version } = span.instrumentationScope;
-    const key = `${name}@${version ?? ''}`;
-    let scope = this.scopes.get(key);
-    if (scope === undefined) {
-      scope = encodeScope(name, version);
-      this.scopes.set(key, scope);
+  private scopeOf(scope: SpanScope): Buffer {
+    let encoded = this.scopes.get(scope);
+    if (encoded === undefined) {
+      encoded = encodeScope(scope.name, scope.version);
+      this.scopes.set(scope, encoded);
     }
-    return scope;
+    return encoded;
   }
-
-  onStart(_span: Span, _parentContext: Context): void {}
 
   forceFlush(): Promise<void> {
-    return this.sender.flush();
-  }
-
-  shutdown(): Promise<void> {
     return this.sender.flush();
   }
 }

@@ -1,18 +1,18 @@
 import { context, propagation, trace, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { AgentConfig } from '../config/env.ts';
 import { ExportBudget, type DropCounter } from '../export/export-budget.ts';
 import { encodeResource } from '../export/otlp-encode.ts';
 import { OtlpSender } from '../export/otlp-sender.ts';
 import { EncodingSpanProcessor } from './encoding-span-processor.ts';
 import { RequestContextManager } from './context-manager.ts';
+import { LeanTracerProvider, type EndHook } from './lean-tracer.ts';
 import { createSampler } from './sampler.ts';
 
 export const TRACER_NAME = '@shopscope/agent';
 
 export interface Tracing {
-  provider: TracerProvider;
+  provider: LeanTracerProvider;
   tracer: Tracer;
   contextManager: RequestContextManager;
   budget: ExportBudget | undefined;
@@ -22,14 +22,14 @@ export function startTracing(
   config: AgentConfig,
   resource: Resource,
   propagator: TextMapPropagator,
-  extraProcessors: SpanProcessor[],
+  extraProcessors: EndHook[],
   onDrop: DropCounter,
 ): Tracing {
   const contextManager = new RequestContextManager();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(propagator);
 
-  const processors = [...extraProcessors];
+  const processors: EndHook[] = [...extraProcessors];
   let budget: ExportBudget | undefined;
   if (config.traces.exportEnabled) {
     budget = new ExportBudget('spans', config.exportQueueSize, onDrop);
@@ -37,12 +37,7 @@ export function startTracing(
     processors.push(new EncodingSpanProcessor(sender, budget));
   }
 
-  const provider = new TracerProvider({
-    resource,
-    sampler: createSampler(config.traces),
-    spanProcessors: processors,
-    spanLimits: { attributeValueLengthLimit: 2048, attributeCountLimit: 64, eventCountLimit: 64 },
-  });
+  const provider = new LeanTracerProvider(createSampler(config.traces), processors);
   trace.setGlobalTracerProvider(provider);
   return { provider, tracer: provider.getTracer(TRACER_NAME), contextManager, budget };
 }

@@ -1,6 +1,8 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createAccessLogWriter } from '../../src/http/access-log.ts';
+import { writeLogRecord } from '../../src/export/otlp-encode.ts';
+import { ProtobufWriter } from '../../src/export/protobuf-writer.ts';
 
 function capture(): { stream: { write(line: string): boolean }; lines: string[] } {
   const lines: string[] = [];
@@ -14,6 +16,7 @@ const entry = {
   durationMs: 4.12345,
   traceId: '0af7651916cd43dd8448eb211c80319c',
   spanId: 'b7ad6b7169203331',
+  traceFlags: 1,
   experiments: undefined,
   context: ROOT_CONTEXT,
 };
@@ -39,8 +42,14 @@ describe('access log line', () => {
 
   it('flags slow requests, carries experiments and stays valid JSON for odd routes and names', () => {
     const out = capture();
-    const emitted: Array<[string, unknown]> = [];
-    const otlp = { emit: (_l: string, msg: string | undefined, fields: unknown) => emitted.push([msg ?? '', fields]) } as never;
+    const emitted: Buffer[] = [];
+    const otlp = {
+      emitEncoded: <T>(encode: (w: ProtobufWriter, item: T) => void, item: T) => {
+        const w = new ProtobufWriter(256);
+        encode(w, item);
+        emitted.push(Buffer.from(w.view()));
+      },
+    } as never;
     createAccessLogWriter(out.stream, otlp, 'svc "quoted"', 'dev', 10)({
       ...entry,
       route: '/a"b\\c/:id',
@@ -49,9 +58,20 @@ describe('access log line', () => {
     });
     const line = JSON.parse(out.lines[0]!) as Record<string, unknown>;
     expect(line).toMatchObject({ service: 'svc "quoted"', slow: true, experiments: { checkout_button: 'blue' }, http: { route: '/a"b\\c/:id' } });
-    expect(emitted[0]).toEqual([
-      'request completed',
-      { event: 'http.request', http: { method: 'GET', route: '/a"b\\c/:id', status_code: 200, duration_ms: 12 }, slow: true, experiments: { checkout_button: 'blue' } },
-    ]);
+    // The hand-written OTLP copy is byte for byte the generic LogRecord of the same fields
+    // (past the two timestamps, 2 × 9 bytes, which differ by when each was taken).
+    const generic = new ProtobufWriter(256);
+    writeLogRecord(generic, {
+      timeMs: Date.now(),
+      severityNumber: 9,
+      severityText: 'info',
+      body: 'request completed',
+      attributes: { event: 'http.request', http: { method: 'GET', route: '/a"b\\c/:id', status_code: 200, duration_ms: 12 }, slow: true, experiments: { checkout_button: 'blue' } },
+      traceId: entry.traceId,
+      spanId: entry.spanId,
+      traceFlags: 1,
+    });
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]!.subarray(18).toString('hex')).toBe(Buffer.from(generic.view()).subarray(18).toString('hex'));
   });
 });

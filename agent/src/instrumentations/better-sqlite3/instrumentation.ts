@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import {
   ATTR_DB_NAMESPACE,
@@ -22,8 +22,17 @@ const STATEMENT_METHODS = ['run', 'get', 'all', 'iterate'] as const;
 const PATCHED = Symbol.for('shopscope.better-sqlite3.patched');
 const VERSION = '0.1.0';
 
+const MAX_STATEMENTS = 1000;
+
+interface StatementInfo {
+  name: string;
+  attributes: Attributes;
+}
+
 export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqlite3InstrumentationConfig> {
   private statementProto: Record<string, unknown> | undefined;
+  private readonly statements = new WeakMap<DatabaseLike, Map<string, StatementInfo>>();
+  private readonly unnamed = new Map<string, StatementInfo>();
 
   constructor(config: BetterSqlite3InstrumentationConfig = {}) {
     super('@shopscope/instrumentation-better-sqlite3', VERSION, config);
@@ -88,26 +97,39 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
     this.statementProto = undefined;
   }
 
+  /** What a span needs from a statement, worked out once per SQL text and database. */
+  private describe(db: DatabaseLike | undefined, sql: string): StatementInfo {
+    let byDb = db ? this.statements.get(db) : this.unnamed;
+    if (byDb === undefined) {
+      byDb = new Map();
+      if (db) this.statements.set(db, byDb);
+    }
+    let info = byDb.get(sql);
+    if (info === undefined) {
+      const operation = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
+      const namespace = db?.name ? basename(db.name) : 'main';
+      info = {
+        name: `${operation} ${namespace}`,
+        attributes: {
+          [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_SQLITE,
+          [ATTR_DB_OPERATION_NAME]: operation,
+          [ATTR_DB_NAMESPACE]: namespace,
+          [ATTR_DB_QUERY_TEXT]: sql.slice(0, this.getConfig().maxQueryLength ?? 1000),
+        },
+      };
+      // Statements are few and fixed in real apps; SQL built per call must not grow this.
+      if (byDb.size < MAX_STATEMENTS) byDb.set(sql, info);
+    }
+    return info;
+  }
+
   private traceCall<R>(db: DatabaseLike | undefined, sql: string, call: () => R): R {
     const parent = context.active();
     if (!trace.getSpan(parent)) return call();
     let span: Span | undefined;
     try {
-      const operation = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
-      const namespace = db?.name ? basename(db.name) : 'main';
-      span = this.tracer.startSpan(
-        `${operation} ${namespace}`,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_SQLITE,
-            [ATTR_DB_OPERATION_NAME]: operation,
-            [ATTR_DB_NAMESPACE]: namespace,
-            [ATTR_DB_QUERY_TEXT]: sql.slice(0, this.getConfig().maxQueryLength ?? 1000),
-          },
-        },
-        parent,
-      );
+      const info = this.describe(db, sql);
+      span = this.tracer.startSpan(info.name, { kind: SpanKind.CLIENT, attributes: info.attributes }, parent);
     } catch {
       return call();
     }
