@@ -1,4 +1,4 @@
-import { INVALID_TRACEID, context, propagation, trace } from '@opentelemetry/api';
+import { INVALID_TRACEID, context, propagation, trace, type Span } from '@opentelemetry/api';
 import type { Experiments } from '../commerce/experiments.ts';
 import { recordOf } from '../http/request-record.ts';
 import type { Redactor, StringRedactor } from './redact.ts';
@@ -41,6 +41,32 @@ export class FieldBuilder {
       fields = { ...rest, [FIELD.error]: err };
     }
     return this.redact(fields);
+  }
+
+  private lastSpan: Span | undefined;
+  private lastChunk = '';
+
+  /**
+   * The same as correlation(), as a JSON fragment for pino's line (`,"trace_id":…` or ''), so
+   * no object is built and merged per line. The ids part is kept for the span last seen.
+   */
+  correlationChunk(): string {
+    const active = context.active();
+    const span = trace.getSpan(active);
+    let chunk = '';
+    if (span !== undefined) {
+      if (span !== this.lastSpan) {
+        const sc = span.spanContext();
+        this.lastSpan = span;
+        this.lastChunk = sc.traceId === INVALID_TRACEID ? '' : `,"${FIELD.traceId}":"${sc.traceId}","${FIELD.spanId}":"${sc.spanId}"`;
+      }
+      chunk = this.lastChunk;
+    }
+    if (this.experiments.any) {
+      const experiments = this.correlation()[FIELD.experiments];
+      if (experiments !== undefined) chunk += `,"${FIELD.experiments}":${JSON.stringify(experiments)}`;
+    }
+    return chunk;
   }
 
   /** trace_id, span_id and experiments of the active context (empty outside any request). */

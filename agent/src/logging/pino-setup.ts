@@ -33,9 +33,10 @@ export function createPino(config: AgentConfig, fields: FieldBuilder, destinatio
       level: config.logs.level,
       messageKey: FIELD.msg,
       base: { [FIELD.service]: config.serviceName, [FIELD.environment]: config.environment },
-      timestamp: () => `,"${FIELD.time}":"${isoTime()}"`,
+      // The trace ids ride in the timestamp's fragment: pino inserts it verbatim, so nothing
+      // is built and merged per line (a mixin object is, and shows in log benchmarks).
+      timestamp: () => `,"${FIELD.time}":"${isoTime()}"${fields.correlationChunk()}`,
       formatters: { level: (label: string) => ({ [FIELD.level]: label }) },
-      mixin: () => fields.correlation(),
     },
     destination,
   );
