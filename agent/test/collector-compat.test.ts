@@ -59,6 +59,8 @@ describe.skipIf(!collectorBinary)('the real collector decodes what the agent sen
     app = await startApp(`${FIXTURES}chain-service.mjs`, {
       OTEL_SERVICE_NAME: 'compat',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      // gzip here; the pipeline tests (stack/test) send uncompressed bodies, the default.
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
       SHOPSCOPE_METRICS_PORT: String(await freePort()),
     });
   }, 60_000);

@@ -33,6 +33,8 @@ export interface AgentConfig {
   redactPaths: readonly string[];
   experiments: readonly ExperimentDeclaration[];
   exportQueueSize: number;
+  /** OTLP request bodies gzip-compressed (off the event loop, in the thread pool) or sent as they are. */
+  exportCompression: 'gzip' | 'none';
   shutdownTimeoutMs: number;
 }
 
@@ -127,6 +129,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
   const redact = read('SHOPSCOPE_REDACT', redactSchema, [], 'only the default redaction applies');
   const experiments = read('SHOPSCOPE_EXPERIMENTS', experimentsSchema, [], 'no experiment is attached to telemetry');
   const queue = read('SHOPSCOPE_EXPORT_QUEUE', positiveInt, 2048, 'using 2048');
+  const compression = read('OTEL_EXPORTER_OTLP_COMPRESSION', z.enum(['gzip', 'none']), 'none', 'sending uncompressed');
   const shutdown = read('SHOPSCOPE_SHUTDOWN_TIMEOUT_MS', positiveInt, 2000, 'using 2000');
   const disabled = read('OTEL_SDK_DISABLED', z.enum(['true', 'false']), 'false', 'agent stays enabled');
 
@@ -160,6 +163,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     redactPaths: Object.freeze(redact.value),
     experiments: Object.freeze(experiments.value),
     exportQueueSize: queue.value,
+    exportCompression: compression.value,
     shutdownTimeoutMs: shutdown.value,
   };
   return { config: Object.freeze(config), problems: Object.freeze(problems) };

@@ -61,7 +61,7 @@ export function startOtlpLogs(config: AgentConfig, resource: Resource, onDrop: D
   });
   logs.setGlobalLoggerProvider(provider);
 
-  const sender = new OtlpSender({ url: config.logs.endpoint, resource: encodeResource(resource.attributes), budget });
+  const sender = new OtlpSender({ url: config.logs.endpoint, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
   const scope = encodeScope('@shopscope/agent', undefined);
   return {
     provider,

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 
 // A local OTLP/HTTP receiver for the tests: it accepts protobuf exports on /v1/traces and
@@ -182,8 +183,10 @@ export class OtlpReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.requests += 1;
-        const body = Buffer.concat(chunks);
+        const raw = Buffer.concat(chunks);
         try {
+          // As the collector does: bodies may be gzipped (OTEL_EXPORTER_OTLP_COMPRESSION=gzip).
+          const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
           if (req.url === '/v1/traces') this.spans.push(...decodeTraces(body));
           else if (req.url === '/v1/logs') this.logs.push(...decodeLogs(body));
         } catch (error) {
