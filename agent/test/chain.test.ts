@@ -112,6 +112,19 @@ describe('a request through three services', () => {
     }
   });
 
+  it('ends a request whose client went away: access line and span with status 499', async () => {
+    const app = apps[2]!;
+    const controller = new AbortController();
+    const started = fetch(`http://127.0.0.1:${app.port}/hang`, { signal: controller.signal }).catch(() => undefined);
+    setTimeout(() => controller.abort(), 300);
+    await started;
+    const access = await waitUntil(() => app.lines.find((l) => l.event === 'http.request' && (l.http as { route?: string }).route === '/hang'));
+    expect(access).toMatchObject({ http: { method: 'GET', route: '/hang', status_code: 499 } });
+    expect((access.http as { duration_ms: number }).duration_ms).toBeLessThan(2000);
+    const span = await receiver.waitFor(() => receiver.spans.find((s) => s.traceId === access.trace_id && s.kind === SERVER));
+    expect(span.name).toBe('GET /hang');
+  });
+
   it('sends the same log lines over OTLP with the trace context', async () => {
     const logs = await receiver.waitFor(() => {
       const mine = receiver.logs.filter((l) => l.traceId === first.txid && l.attributes.event === 'http.request');

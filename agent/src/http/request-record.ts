@@ -18,6 +18,8 @@ export interface RequestRecord {
   /** Experiment assignments seen on this request (from baggage or assigned while serving it). */
   readonly experiments: Record<string, string>;
   context: Context;
+  /** The connection's set of unanswered requests, while this one is in it. */
+  openOn?: Set<RequestRecord>;
 }
 
 export function recordOf(context: Context): RequestRecord | undefined {

@@ -1,5 +1,6 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace, type Tracer } from '@opentelemetry/api';
 import type { Experiments } from '../commerce/experiments.ts';
@@ -13,7 +14,8 @@ import { statusClass } from './status-class.ts';
 // Inbound requests, Pinpoint-style, for any node:http server (fastify, express, plain). It
 // listens on Node's `http.server.request.start` diagnostics channel instead of wrapping
 // `Server.prototype.emit`: one span with a handful of attributes, the request's context entered
-// for the handler, `x-transaction-id` set before the app writes anything; on 'close', the
+// for the handler, `x-transaction-id` set before the app writes anything; when the response
+// finishes (`http.server.response.finish`, or the connection closing first: status 499), the
 // span ends, RED metrics (with the trace id as exemplar) and one access log line are written.
 // Encoding and export happen later, in batches (see tracing/provider.ts).
 
@@ -34,11 +36,16 @@ export interface InboundDeps {
   ignoredServers: WeakSet<Server>;
 }
 
-interface RequestStartMessage {
+interface RequestMessage {
   request: IncomingMessage;
   response: ServerResponse;
+  socket: Socket;
   server: Server;
 }
+
+/** Requests of a connection not answered yet (more than one only with HTTP pipelining). */
+const IN_FLIGHT = Symbol('shopscope.inFlight');
+type TrackedSocket = Socket & { [IN_FLIGHT]?: Set<RequestRecord> };
 
 export function normalizeMethod(method: string | undefined): string {
   return method !== undefined && KNOWN_METHODS.has(method) ? method : '_OTHER';
@@ -47,9 +54,8 @@ export function normalizeMethod(method: string | undefined): string {
 export function instrumentInboundHttp(deps: InboundDeps): void {
   const { tracer, contextManager, metrics, experiments, ignoredServers } = deps;
 
-  const finish = safeCall('http request end', (record: RequestRecord, response: ServerResponse) => {
+  const finish = safeCall('http request end', (record: RequestRecord, status: number) => {
     const durationMs = performance.now() - record.startedAt;
-    const status = response.writableFinished ? response.statusCode : ABORTED_STATUS;
     const span = record.span;
     span.setAttribute('http.response.status_code', status);
     if (record.route !== ROUTE_UNKNOWN) {
@@ -87,7 +93,7 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
   });
 
   const start = safeCall('http request start', (message: unknown) => {
-    const { request, response, server } = message as RequestStartMessage;
+    const { request, response, socket, server } = message as RequestMessage;
     if (ignoredServers.has(server)) return;
     const method = normalizeMethod(request.method);
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
@@ -107,6 +113,7 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
       activeLabels: undefined,
       experiments: {},
       context: parent,
+      openOn: undefined,
     };
     if (experiments.any || parent !== ROOT_CONTEXT) {
       experiments.readBaggage(propagation.getBaggage(parent), record.experiments);
@@ -124,11 +131,32 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
       // Only instrumented callers (they sent traceparent) learn the service name.
       if (parent !== ROOT_CONTEXT) response.setHeader(SERVICE_HEADER, deps.serviceName);
     }
-    response.once('close', () => finish(record, response));
+    // The end comes from the http.server.response.finish channel; a request whose connection
+    // closes first (client gone, server error) is ended by one 'close' listener per connection,
+    // not one listener per request.
+    const tracked = socket as TrackedSocket;
+    let inFlight = tracked[IN_FLIGHT];
+    if (inFlight === undefined) {
+      const records = (inFlight = tracked[IN_FLIGHT] = new Set());
+      socket.once('close', () => {
+        for (const open of records) finish(open, ABORTED_STATUS);
+        records.clear();
+      });
+    }
+    inFlight.add(record);
+    record.openOn = inFlight;
     contextManager.enter(record.context);
   });
 
+  const end = safeCall('http response finish', (message: unknown) => {
+    const { request, response } = message as RequestMessage;
+    const record = recordOfRequest(request);
+    if (record === undefined || record.openOn?.delete(record) !== true) return;
+    finish(record, response.statusCode);
+  });
+
   subscribe('http.server.request.start', start);
+  subscribe('http.server.response.finish', end);
 }
 
 /** Called by framework hooks once the route template is known (never the raw URL). */
