@@ -6,6 +6,8 @@ import { flagPatchSchema, type FlagStore } from '../shared/flags.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { ServiceClient } from '../shared/service-client.ts';
 
+const stockParams = z.object({ productId: z.string().min(1).max(64) });
+
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
@@ -40,7 +42,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: { adminToken:
   });
 
   app.put('/admin/stock/:productId', { onRequest }, async (request) => {
-    const { productId } = parseInput(z.object({ productId: z.string().min(1).max(64) }), request.params, 'path');
+    const { productId } = parseInput(stockParams, request.params, 'path');
     const response = await options.inventory.call(`/stock/${encodeURIComponent(productId)}`, { method: 'PUT', body: request.body ?? {} });
     return response.body;
   });

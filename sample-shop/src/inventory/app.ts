@@ -19,7 +19,12 @@ export interface InventoryDeps {
   logger?: boolean;
 }
 
+// Schemas are built once: zod compiles a fast path per schema object, so one made per request
+// costs that compilation on every call.
 const productId = z.string().min(1).max(64);
+const productParams = z.object({ productId });
+const stockQuery = z.object({ ids: z.string().max(8000) });
+const stockUpdate = z.object({ available: z.number().int().min(0).max(1_000_000) }).strict();
 const orderParams = z.object({ orderId: z.string().min(1).max(100) });
 const reserveBody = z.object({
   orderId: z.string().min(1).max(100),
@@ -42,7 +47,7 @@ export async function buildInventoryApp(deps: InventoryDeps): Promise<FastifyIns
   });
 
   app.get('/stock', async (request) => {
-    const { ids } = parseInput(z.object({ ids: z.string().max(8000) }), request.query, 'query');
+    const { ids } = parseInput(stockQuery, request.query, 'query');
     const list = ids.split(',').filter(Boolean).slice(0, 200);
     if (list.length === 0) return { stock: {} };
     const rows = await db.all<{ product_id: string; available: number }>(
@@ -53,15 +58,15 @@ export async function buildInventoryApp(deps: InventoryDeps): Promise<FastifyIns
   });
 
   app.get('/stock/:productId', async (request) => {
-    const params = parseInput(z.object({ productId }), request.params, 'path');
+    const params = parseInput(productParams, request.params, 'path');
     const row = await db.get<{ available: number }>('SELECT available FROM inventory_stock WHERE product_id = ?', [params.productId]);
     if (!row) throw new ShopError('product_not_found', `no stock record for product ${params.productId}`);
     return { productId: params.productId, available: row.available };
   });
 
   app.put('/stock/:productId', async (request) => {
-    const params = parseInput(z.object({ productId }), request.params, 'path');
-    const body = parseInput(z.object({ available: z.number().int().min(0).max(1_000_000) }).strict(), request.body, 'body');
+    const params = parseInput(productParams, request.params, 'path');
+    const body = parseInput(stockUpdate, request.body, 'body');
     const changed = await db.run('UPDATE inventory_stock SET available = ? WHERE product_id = ?', [body.available, params.productId]);
     if (changed === 0) throw new ShopError('product_not_found', `no stock record for product ${params.productId}`);
     return { productId: params.productId, available: body.available };
