@@ -33,16 +33,20 @@ function writeAnyValue(w: ProtobufWriter, value: AnyValue): void {
   }
 }
 
+/** One KeyValue { key, value } as field `field` of the enclosing message. */
+export function writeKeyValue(w: ProtobufWriter, field: number, key: string, value: unknown): void {
+  const kv = w.begin(field);
+  w.string(1, key);
+  const any = w.begin(2);
+  writeAnyValue(w, value as AnyValue);
+  w.end(any);
+  w.end(kv);
+}
+
 export function writeKeyValues(w: ProtobufWriter, field: number, attributes: Record<string, unknown> | Attributes): void {
   for (const key in attributes) {
     const value = (attributes as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    const kv = w.begin(field);
-    w.string(1, key);
-    const any = w.begin(2);
-    writeAnyValue(w, value as AnyValue);
-    w.end(any);
-    w.end(kv);
+    if (value !== undefined) writeKeyValue(w, field, key, value);
   }
 }
 

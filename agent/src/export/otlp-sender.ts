@@ -13,7 +13,7 @@ import { ProtobufWriter } from './protobuf-writer.ts';
 //
 // Sends already-encoded spans or log records to the collector's OTLP/HTTP endpoint in batches:
 // up to `maxBatch` items, or whatever arrived within `delayMs`. At most `maxInFlight` requests
-// at once; items beyond that wait (bounded by the export budget, which every item entered
+// at once; items beyond that wait (bounded by the export budget, which every item enters in `offer`
 // through and which each finished request releases). Requests run with tracing suppressed, so
 // the agent never traces its own exports.
 
@@ -57,10 +57,13 @@ export class OtlpSender {
   }
 
   /**
-   * Encodes one item into its scope's batch; its budget slot was taken by the caller. If the
-   * encoder throws, what it wrote is taken back and the error rethrown.
+   * Takes a budget slot for one item and encodes it into its scope's batch. A full budget drops
+   * the item (the budget counts it); an encoder that throws gets what it wrote taken back and
+   * its slot released as a failed item.
    */
-  add<T>(scope: Buffer, encode: ItemEncoder<T>, item: T): void {
+  offer<T>(scope: Buffer, encode: ItemEncoder<T>, item: T): void {
+    const budget = this.options.budget;
+    if (!budget.admit()) return;
     let w = this.scopes.get(scope);
     if (w === undefined) {
       w = this.spare.pop() ?? new ProtobufWriter(16 * 1024);
@@ -74,7 +77,8 @@ export class OtlpSender {
       w.end(at);
     } catch (error) {
       w.pos = before;
-      throw error;
+      budget.release(1, { code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      return;
     }
     this.queued += 1;
     if (this.queued >= this.maxBatch) this.sendBatch();

@@ -1,9 +1,8 @@
-import type { Context } from '@opentelemetry/api';
 import type { DestinationStream } from 'pino';
 import type { OtlpLogs } from '../logging/otlp-logs.ts';
 import { isoTime } from '../logging/iso-time.ts';
 import { FIELD, severityNumbers } from '../logging/schema.ts';
-import { writeKeyValues, writeLogTimes } from '../export/otlp-encode.ts';
+import { writeKeyValue, writeLogTimes } from '../export/otlp-encode.ts';
 import { ProtobufWriter } from '../export/protobuf-writer.ts';
 
 // The one access line per request, written by hand rather than through the general logger:
@@ -20,7 +19,6 @@ export interface AccessEntry {
   spanId: string;
   traceFlags: number;
   experiments: Record<string, string> | undefined;
-  context: Context;
 }
 
 export type AccessLogWriter = (entry: AccessEntry) => void;
@@ -86,18 +84,9 @@ const constantPart = (() => {
   const body = w.begin(5);
   w.string(1, ACCESS_MESSAGE);
   w.end(body);
-  writeKeyValues(w, 6, { [FIELD.event]: ACCESS_EVENT });
+  writeKeyValue(w, 6, FIELD.event, ACCESS_EVENT);
   return Buffer.from(w.view());
 })();
-
-function writeStringEntry(w: ProtobufWriter, key: string, value: string): void {
-  const kv = w.begin(1);
-  w.string(1, key);
-  const any = w.begin(2);
-  w.string(1, value);
-  w.end(any);
-  w.end(kv);
-}
 
 /**
  * The OTLP copy of an access line, written field by field: the same record writeLogRecord
@@ -108,30 +97,20 @@ function writeAccessRecord(w: ProtobufWriter, r: AccessRecord): void {
   const e = r.entry!;
   writeLogTimes(w, r.timeMs);
   w.raw(constantPart);
+  // attribute `http`: a KeyValueList (AnyValue field 6) of its four entries
   const kv = w.begin(6);
   w.string(1, FIELD.http);
   const any = w.begin(2);
   const map = w.begin(6);
-  writeStringEntry(w, 'method', e.method);
-  writeStringEntry(w, 'route', e.route);
-  let entry = w.begin(1);
-  w.string(1, 'status_code');
-  let value = w.begin(2);
-  w.int64(3, e.status);
-  w.end(value);
-  w.end(entry);
-  entry = w.begin(1);
-  w.string(1, 'duration_ms');
-  value = w.begin(2);
-  if (Number.isInteger(r.durationMs)) w.int64(3, r.durationMs);
-  else w.double(4, r.durationMs);
-  w.end(value);
-  w.end(entry);
+  writeKeyValue(w, 1, 'method', e.method);
+  writeKeyValue(w, 1, 'route', e.route);
+  writeKeyValue(w, 1, 'status_code', e.status);
+  writeKeyValue(w, 1, 'duration_ms', r.durationMs);
   w.end(map);
   w.end(any);
   w.end(kv);
-  if (r.slow) writeKeyValues(w, 6, { [FIELD.slow]: true });
-  if (e.experiments) writeKeyValues(w, 6, { [FIELD.experiments]: e.experiments });
+  if (r.slow) writeKeyValue(w, 6, FIELD.slow, true);
+  if (e.experiments) writeKeyValue(w, 6, FIELD.experiments, e.experiments);
   w.fixed32(8, e.traceFlags & 0xff);
   w.hex(9, e.traceId);
   w.hex(10, e.spanId);

@@ -2,7 +2,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { Experiments } from '../commerce/experiments.ts';
 import type { AccessLogWriter } from './access-log.ts';
 import type { RedMetrics } from '../metrics/red-metrics.ts';
@@ -22,6 +22,11 @@ import { statusClass } from './status-class.ts';
 export const TRANSACTION_HEADER = 'x-transaction-id';
 /** Lets callers name this service as their peer (see instrumentations/undici.ts). */
 export const SERVICE_HEADER = 'x-shopscope-service';
+
+/** Puts a callee's SERVICE_HEADER value on an outbound span as `peer.service` (1–100 chars). */
+export function setPeerService(span: Span, peer: unknown): void {
+  if (typeof peer === 'string' && peer.length > 0 && peer.length <= 100) span.setAttribute('peer.service', peer);
+}
 const ABORTED_STATUS = 499;
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE']);
 
@@ -87,7 +92,6 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
         spanId: sc.spanId,
         traceFlags: sc.traceFlags,
         experiments: experiments.any ? experiments.attached(record.experiments) : undefined,
-        context: record.context,
       });
     }
   });

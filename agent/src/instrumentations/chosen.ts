@@ -1,10 +1,10 @@
-import type { Span, TracerProvider } from '@opentelemetry/api';
+import type { TracerProvider } from '@opentelemetry/api';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
-import { SERVICE_HEADER } from '../http/server-requests.ts';
+import { SERVICE_HEADER, setPeerService } from '../http/server-requests.ts';
 import { describe } from '../safety/safe-call.ts';
 import { warn } from '../safety/warn.ts';
 import { BetterSqlite3Instrumentation } from './better-sqlite3/instrumentation.ts';
@@ -22,10 +22,6 @@ import { instrumentFetch } from './undici-fetch.ts';
 
 const FETCH_SCOPE = '@shopscope/instrumentation-fetch';
 
-const namedPeer = (span: Span, peer: unknown): void => {
-  if (typeof peer === 'string' && peer.length > 0 && peer.length <= 100) span.setAttribute('peer.service', peer);
-};
-
 export function enableInstrumentations(tracerProvider: TracerProvider): void {
   try {
     instrumentFetch(tracerProvider.getTracer(FETCH_SCOPE));
@@ -40,7 +36,7 @@ export function enableInstrumentations(tracerProvider: TracerProvider): void {
           disableIncomingRequestInstrumentation: true,
           responseHook: (span, response) => {
             if ('req' in response) return;
-            namedPeer(span, response.headers[SERVICE_HEADER]);
+            setPeerService(span, response.headers[SERVICE_HEADER]);
           },
         }),
     ],

@@ -1,4 +1,4 @@
-import { INVALID_TRACEID, context, propagation, trace, type Span } from '@opentelemetry/api';
+import { INVALID_TRACEID, context, propagation, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Experiments } from '../commerce/experiments.ts';
 import { recordOf } from '../http/request-record.ts';
 import type { Redactor, StringRedactor } from './redact.ts';
@@ -63,8 +63,8 @@ export class FieldBuilder {
       chunk = this.lastChunk;
     }
     if (this.experiments.any) {
-      const experiments = this.correlation()[FIELD.experiments];
-      if (experiments !== undefined) chunk += `,"${FIELD.experiments}":${JSON.stringify(experiments)}`;
+      const attached = this.attachedExperiments(active);
+      if (attached) chunk += `,"${FIELD.experiments}":${JSON.stringify(attached)}`;
     }
     return chunk;
   }
@@ -83,15 +83,19 @@ export class FieldBuilder {
       }
     }
     if (this.experiments.any) {
-      const record = recordOf(active);
-      let assigned = record?.experiments;
-      if (!assigned) {
-        const baggage = propagation.getBaggage(active);
-        if (baggage) this.experiments.readBaggage(baggage, (assigned = {}));
-      }
-      const attached = this.experiments.attached(assigned);
+      const attached = this.attachedExperiments(active);
       if (attached) out[FIELD.experiments] = attached;
     }
     return out;
+  }
+
+  /** The declared experiments of the request (or, outside one, of the baggage) in `active`. */
+  private attachedExperiments(active: Context): Record<string, string> | undefined {
+    let assigned = recordOf(active)?.experiments;
+    if (!assigned) {
+      const baggage = propagation.getBaggage(active);
+      if (baggage) this.experiments.readBaggage(baggage, (assigned = {}));
+    }
+    return this.experiments.attached(assigned);
   }
 }

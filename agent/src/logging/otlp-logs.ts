@@ -67,30 +67,20 @@ export function startOtlpLogs(config: AgentConfig, resource: Resource, onDrop: D
     provider,
     budget,
     emit(level, msg, fields, context) {
-      if (!budget.admit()) return;
-      try {
-        const sc = trace.getSpan(context)?.spanContext();
-        sender.add(scope, writeLogRecord, {
-            timeMs: Date.now(),
-            severityNumber: severityNumbers[level],
-            severityText: level,
-            body: msg,
-            attributes: fields,
-            traceId: sc?.traceId,
-            spanId: sc?.spanId,
-            traceFlags: sc?.traceFlags ?? TraceFlags.NONE,
-        });
-      } catch (error) {
-        budget.release(1, { code: 1, error: error instanceof Error ? error : new Error(String(error)) });
-      }
+      const sc = trace.getSpan(context)?.spanContext();
+      sender.offer(scope, writeLogRecord, {
+        timeMs: Date.now(),
+        severityNumber: severityNumbers[level],
+        severityText: level,
+        body: msg,
+        attributes: fields,
+        traceId: sc?.traceId,
+        spanId: sc?.spanId,
+        traceFlags: sc?.traceFlags ?? TraceFlags.NONE,
+      });
     },
     emitEncoded(encode, item) {
-      if (!budget.admit()) return;
-      try {
-        sender.add(scope, encode, item);
-      } catch (error) {
-        budget.release(1, { code: 1, error: error instanceof Error ? error : new Error(String(error)) });
-      }
+      sender.offer(scope, encode, item);
     },
     flush: () => Promise.all([sender.flush(), provider.forceFlush()]).then(() => undefined),
   };

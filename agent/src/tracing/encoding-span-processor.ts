@@ -1,5 +1,4 @@
 import { TraceFlags } from '@opentelemetry/api';
-import type { ExportBudget } from '../export/export-budget.ts';
 import { encodeScope, writeSpan } from '../export/otlp-encode.ts';
 import type { OtlpSender } from '../export/otlp-sender.ts';
 import { safeCall } from '../safety/safe-call.ts';
@@ -7,7 +6,7 @@ import type { LeanSpan, SpanScope } from './lean-span.ts';
 import type { EndHook } from './lean-tracer.ts';
 
 // The agent's export path for spans, in place of the SDK's BatchSpanProcessor: a sampled span
-// that gets a budget slot is encoded to OTLP protobuf the moment it ends, straight into its
+// that gets a budget slot (OtlpSender.offer) is encoded to OTLP protobuf the moment it ends, straight into its
 // scope's batch buffer. Profiling the SDK path under load showed the cost was less the encoding
 // than the span objects waiting in the batch queue (surviving young-generation GCs, then
 // promoted) and the whole batch being encoded at once on the event loop (a latency spike per
@@ -17,21 +16,11 @@ export class EncodingSpanProcessor implements EndHook {
   private readonly scopes = new Map<SpanScope, Buffer>();
   readonly onEnd: (span: LeanSpan) => void;
 
-  constructor(
-    private readonly sender: OtlpSender,
-    budget: ExportBudget,
-  ) {
-    const encode = safeCall('span export', (span: LeanSpan) => {
-      try {
-        sender.add(this.scopeOf(span.scope), writeSpan, span);
-      } catch (error) {
-        budget.release(1, { code: 1, error: error instanceof Error ? error : new Error(String(error)) });
-      }
-    });
-    this.onEnd = (span) => {
+  constructor(private readonly sender: OtlpSender) {
+    this.onEnd = safeCall('span export', (span: LeanSpan) => {
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-      if (budget.admit()) encode(span);
-    };
+      sender.offer(this.scopeOf(span.scope), writeSpan, span);
+    });
   }
 
   private scopeOf(scope: SpanScope): Buffer {

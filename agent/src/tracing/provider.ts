@@ -34,7 +34,7 @@ export function startTracing(
   if (config.traces.exportEnabled) {
     budget = new ExportBudget('spans', config.exportQueueSize, onDrop);
     const sender = new OtlpSender({ url: config.traces.endpoint, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
-    processors.push(new EncodingSpanProcessor(sender, budget));
+    processors.push(new EncodingSpanProcessor(sender));
   }
 
   const provider = new LeanTracerProvider(createSampler(config.traces), processors);

@@ -1,4 +1,3 @@
-import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createAccessLogWriter } from '../../src/http/access-log.ts';
 import { writeLogRecord } from '../../src/export/otlp-encode.ts';
@@ -18,7 +17,6 @@ const entry = {
   spanId: 'b7ad6b7169203331',
   traceFlags: 1,
   experiments: undefined,
-  context: ROOT_CONTEXT,
 };
 
 describe('access log line', () => {
