@@ -44,6 +44,10 @@ export class ProtobufWriter {
 
   private varint(value: number): void {
     this.ensure(10);
+    if (value < 0x80) {
+      this.buffer[this.pos++] = value;
+      return;
+    }
     let v = value;
     while (v > 0x7f) {
       this.buffer[this.pos++] = (v & 0x7f) | 0x80;
@@ -117,6 +121,26 @@ export class ProtobufWriter {
 
   string(field: number, value: string): void {
     this.tag(field, WIRE_LENGTH);
+    // Short ASCII strings (names, attribute keys, routes: nearly all of them) are copied here
+    // char by char: cheaper than two calls into C++ (byteLength, then write) for a few bytes.
+    const n = value.length;
+    if (n < 0x80) {
+      this.ensure(n + 1);
+      const buffer = this.buffer;
+      const start = this.pos + 1;
+      let i = 0;
+      while (i < n) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80) break;
+        buffer[start + i] = c;
+        i += 1;
+      }
+      if (i === n) {
+        buffer[this.pos] = n;
+        this.pos = start + n;
+        return;
+      }
+    }
     const length = Buffer.byteLength(value);
     this.varint(length);
     this.ensure(length);
@@ -129,7 +153,15 @@ export class ProtobufWriter {
     const length = value.length >>> 1;
     this.varint(length);
     this.ensure(length);
-    this.pos += this.buffer.write(value, this.pos, 'hex');
+    // Decoded here rather than by Buffer#write(…, 'hex'): ids are 16 or 32 characters, and the
+    // call into C++ costs more than the loop. A character that is not hex gives a zero nibble,
+    // so the length written above always holds.
+    const buffer = this.buffer;
+    let at = this.pos;
+    for (let i = 0; i < length; i++) {
+      buffer[at++] = (nibble(value.charCodeAt(2 * i)) << 4) | nibble(value.charCodeAt(2 * i + 1));
+    }
+    this.pos = at;
   }
 
   raw(bytes: Uint8Array): void {
@@ -173,6 +205,14 @@ export class ProtobufWriter {
     write();
     this.end(at);
   }
+}
+
+const NIBBLES = new Uint8Array(128);
+for (let c = 0; c < 10; c++) NIBBLES[48 + c] = c;
+for (let c = 0; c < 6; c++) NIBBLES[97 + c] = NIBBLES[65 + c] = 10 + c;
+
+function nibble(code: number): number {
+  return code < 128 ? NIBBLES[code]! : 0;
 }
 
 function varintSize(value: number): number {

@@ -7,6 +7,7 @@ import type { Experiments } from '../commerce/experiments.ts';
 import type { AccessLogWriter } from './access-log.ts';
 import type { RedMetrics } from '../metrics/red-metrics.ts';
 import { safeCall } from '../safety/safe-call.ts';
+import { LeanContext } from '../tracing/lean-context.ts';
 import type { RequestContextManager } from '../tracing/context-manager.ts';
 import { REQUEST_RECORD, REQUEST_RECORD_KEY, ROUTE_UNKNOWN, recordOfRequest, type RequestRecord } from './request-record.ts';
 import { statusClass } from './status-class.ts';
@@ -124,7 +125,7 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
       const attached = experiments.attached(record.experiments);
       if (attached) for (const [name, variant] of Object.entries(attached)) span.setAttribute(`experiment.${name}`, variant);
     }
-    record.context = trace.setSpan(parent, span).setValue(REQUEST_RECORD_KEY, record);
+    record.context = trace.setSpan(LeanContext.derive(parent, REQUEST_RECORD_KEY, record), span);
     (request as unknown as Record<symbol, RequestRecord>)[REQUEST_RECORD] = record;
     if (metrics) {
       record.activeLabels = metrics.serverActive.admit([method, ROUTE_UNKNOWN]);

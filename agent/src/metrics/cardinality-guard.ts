@@ -8,7 +8,10 @@ export const OVERFLOW_VALUE = 'other';
 export type Labels = Readonly<Record<string, string>>;
 
 export class CardinalityGuard {
-  private readonly known = new Map<string, Labels>();
+  /** A trie of label values: one Map per position, the labels object at the last one. */
+  private readonly known = new Map<string, unknown>();
+  private size = 0;
+  private readonly noLabels: Labels;
   private readonly overflowLabels: Labels;
 
   constructor(
@@ -17,21 +20,47 @@ export class CardinalityGuard {
     private readonly maxLabelSets: number,
     private readonly onOverflow: (metricName: string) => void,
   ) {
+    this.noLabels = this.build([]);
     this.overflowLabels = this.build(labelNames.map(() => OVERFLOW_VALUE));
   }
 
-  /** The labels object to record under: this label set's, or the overflow set past the cap. */
+  /**
+   * The labels object to record under: this label set's, or the overflow set past the cap.
+   * Looked up value by value (the values are mostly the same string objects every time, with
+   * their hashes cached) rather than by a joined key, which would be a new string to hash on
+   * every call.
+   */
   labelsFor(values: readonly string[]): Labels {
-    const key = values.length === 1 ? (values[0] ?? '') : values.join('\u0001');
-    const labels = this.known.get(key);
-    if (labels !== undefined) return labels;
-    if (this.known.size < this.maxLabelSets) {
-      const fresh = this.build(values);
-      this.known.set(key, fresh);
-      return fresh;
+    if (values.length !== this.labelNames.length) {
+      // Missing values read as '', extra ones are ignored (the trie needs one depth).
+      return this.labelsFor(this.labelNames.map((_, i) => values[i] ?? ''));
     }
-    this.onOverflow(this.metricName);
-    return this.overflowLabels;
+    const last = values.length - 1;
+    if (last < 0) return this.noLabels;
+    let node = this.known;
+    for (let i = 0; i < last; i++) {
+      const next = node.get(values[i]!) as Map<string, unknown> | undefined;
+      if (next === undefined) return this.add(values);
+      node = next;
+    }
+    return (node.get(values[last]!) as Labels | undefined) ?? this.add(values);
+  }
+
+  private add(values: readonly string[]): Labels {
+    if (this.size >= this.maxLabelSets) {
+      this.onOverflow(this.metricName);
+      return this.overflowLabels;
+    }
+    let node = this.known;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = node.get(values[i]!) as Map<string, unknown> | undefined;
+      if (next === undefined) node.set(values[i]!, (next = new Map()));
+      node = next;
+    }
+    const fresh = this.build(values);
+    node.set(values[values.length - 1]!, fresh);
+    this.size += 1;
+    return fresh;
   }
 
   private build(values: readonly string[]): Labels {

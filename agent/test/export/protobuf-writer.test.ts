@@ -40,4 +40,38 @@ describe('ProtobufWriter', () => {
     w.int64(3, -1);
     expect([...w.copy()]).toEqual([0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
   });
+
+  it('writes any string as its UTF-8 bytes with the right length, ASCII fast path or not', () => {
+    const check = (value: string): void => {
+      const w = new ProtobufWriter(4);
+      w.string(5, value);
+      const bytes = w.copy();
+      const utf8 = Buffer.from(value, 'utf8');
+      expect(bytes[0]).toBe((5 << 3) | 2);
+      let pos = 1;
+      let length = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = bytes[pos++]!;
+        length += (b & 0x7f) * 2 ** shift;
+        if ((b & 0x80) === 0) break;
+      }
+      expect(length).toBe(utf8.length);
+      expect(bytes.subarray(pos).equals(utf8)).toBe(true);
+    };
+    for (const value of ['', 'GET /products', 'x'.repeat(127), 'x'.repeat(128), `${'x'.repeat(126)}é`, 'café', '🛒 cart', '\u0000\u007f']) check(value);
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), check));
+  });
+
+  it('writes hex ids as their bytes, upper or lower case', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 32 }), fc.boolean(), (raw, upper) => {
+        const hex = Buffer.from(raw).toString('hex');
+        const w = new ProtobufWriter(2);
+        w.hex(1, upper ? hex.toUpperCase() : hex);
+        const bytes = w.copy();
+        expect(bytes[1]).toBe(raw.length);
+        expect(bytes.subarray(2).equals(Buffer.from(raw))).toBe(true);
+      }),
+    );
+  });
 });
