@@ -5,22 +5,26 @@
 //   BENCH_ROUNDS=5 BENCH_SECONDS=8 BENCH_CONNECTIONS=10 BENCH_ROUTES=hello,shop node --import tsx bench/agent-overhead.ts
 //
 // Every mode runs the same server file in its own process and exports to the same local OTLP
-// sink (a separate process that accepts and discards). Per route: warm-up, then R rounds; in
+// sink (a separate process that accepts and discards); each server's stdout is read by a drain
+// process of its own, not by the load generator. Per route: warm-up, then R rounds; in
 // each round every mode gets one autocannon run of S seconds, in rotating order. Medians of
 // requests/s, p50 and p99 are printed with the ratios and the floors from the issue. Then, at a
-// fixed rate of half the agent's peak, p99 and CPU µs per request of each mode. autocannon
-// reports latency in whole milliseconds. /proc is read for CPU (Linux).
+// fixed rate of half the agent's peak, open-loop (bench/open-loop.ts), p50, p99 (in µs precision)
+// and CPU µs per request of each mode. autocannon reports its latencies in whole milliseconds.
+// /proc is read for CPU (Linux).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { freePort } from '../sample-shop/test/support/free-port.ts';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { openLoop } from './open-loop.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const LATENCY_ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 5);
 const STRICT = process.argv.includes('--strict');
 /** Which routes to run: hello, shop (default both). */
 const ROUTES = (process.env.BENCH_ROUTES ?? 'hello,shop').split(',').map((r) => r.trim());
@@ -43,24 +47,23 @@ interface Running {
 }
 
 async function startProcess(args: string[], env: Record<string, string>): Promise<Running> {
+  // The server's stdout goes to a drain process of its own, as to a log shipper: it passes the
+  // {"listening":port} line on and discards the rest. Read here instead, the agent's log lines
+  // would cost the load generator (this process) CPU and delay its measurements.
+  const drain = spawn('sh', ['-c', `sed -un '/"listening":/{p;q}'; exec cat >/dev/null`], { stdio: ['pipe', 'pipe', 'inherit'] });
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', drain.stdin, 'inherit'],
   });
+  drain.stdin.destroy(); // the server holds the pipe now; the drain ends when the server does
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const onData = (chunk: Buffer): void => {
+    drain.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const match = /\{"listening":(\d+)\}/.exec(buffer);
-      if (match) {
-        // From here on, stdout is drained and dropped, as a log shipper would read it.
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        resolve({ child, port: Number(match[1]) });
-      } else if (buffer.length > 1_000_000) buffer = buffer.slice(-1000);
-    };
-    child.stdout?.on('data', onData);
+      if (match) resolve({ child, port: Number(match[1]) });
+    });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
 }
@@ -92,13 +95,8 @@ async function startMode(mode: ModeName, file: string, sink: string): Promise<Ru
   }
 }
 
-async function drive(port: number, path: string, seconds: number, rate?: number): Promise<Sample> {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    ...(rate ? { overallRate: rate } : {}),
-  });
+async function drive(port: number, path: string, seconds: number): Promise<Sample> {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: CONNECTIONS, duration: seconds });
   if (result.errors > 0 || result.non2xx > 0) throw new Error(`errors during load: ${result.errors} errors, ${result.non2xx} non-2xx`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
@@ -157,22 +155,35 @@ async function benchRoute(name: string, script: string, path: string, sink: stri
     }
 
     // Latency and CPU at a moderate, fixed rate: half of the agent's peak, so no mode is
-    // saturated. p99 added = agent's median p99 minus the uninstrumented one. CPU per request
+    // saturated. The load is open-loop and evenly spaced (see open-loop.ts: autocannon's rate
+    // limit sends each second's quota back to back, which is full load for part of every
+    // second). p99 added = agent's median p99 minus the uninstrumented one's. CPU per request
     // (from /proc, all threads) is the figure least disturbed by other load on the machine.
     const rate = Math.round(result.agent.rps / 2);
-    const fixed: Record<ModeName, { p99: number[]; cpu: number[] }> = { none: { p99: [], cpu: [] }, 'otel-auto': { p99: [], cpu: [] }, agent: { p99: [], cpu: [] } };
-    for (let round = 0; round < Math.max(3, Math.ceil(ROUNDS / 2)); round++) {
+    const fixed: Record<ModeName, { p50: number[]; p99: number[]; cpu: number[] }> = {
+      none: { p50: [], p99: [], cpu: [] },
+      'otel-auto': { p50: [], p99: [], cpu: [] },
+      agent: { p50: [], p99: [], cpu: [] },
+    };
+    const origin = (mode: ModeName): string => `http://127.0.0.1:${servers[mode].port}`;
+    for (const mode of MODES) await openLoop({ origin: origin(mode), path, rate, seconds: WARMUP_SECONDS });
+    for (let round = 0; round < LATENCY_ROUNDS; round++) {
       const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
       for (const mode of order) {
         const before = cpuMicros(servers[mode].child.pid!);
-        const sample = await drive(servers[mode].port, path, SECONDS, rate);
-        fixed[mode].cpu.push((cpuMicros(servers[mode].child.pid!) - before) / (sample.rps * SECONDS));
-        fixed[mode].p99.push(sample.p99);
+        const sample = await openLoop({ origin: origin(mode), path, rate, seconds: SECONDS });
+        if (sample.errors > 0) throw new Error(`${sample.errors} failed requests at ${rate} req/s (${mode})`);
+        fixed[mode].cpu.push((cpuMicros(servers[mode].child.pid!) - before) / sample.completed);
+        fixed[mode].p50.push(sample.p50Ms);
+        fixed[mode].p99.push(sample.p99Ms);
       }
     }
-    console.log(`\n  at ${rate} req/s (half of the agent's peak):`);
+    console.log(`\n  at ${rate} req/s (half of the agent's peak), open-loop, ${LATENCY_ROUNDS} rounds × ${SECONDS} s, medians:`);
     for (const mode of MODES) {
-      console.log(`  ${mode.padEnd(10)} p99 ${median(fixed[mode].p99).toFixed(2).padStart(6)} ms   CPU ${median(fixed[mode].cpu).toFixed(1).padStart(6)} µs/request`);
+      const f = fixed[mode];
+      console.log(
+        `  ${mode.padEnd(10)} p50 ${median(f.p50).toFixed(2).padStart(6)} ms   p99 ${median(f.p99).toFixed(2).padStart(6)} ms   CPU ${median(f.cpu).toFixed(1).padStart(6)} µs/request   (p99 by round: ${f.p99.map((x) => x.toFixed(1)).join(', ')})`,
+      );
     }
     const added = median(fixed.agent.p99) - median(fixed.none.p99);
     return Object.assign(result, { p99Added: added });

@@ -97,8 +97,10 @@ export class LeanTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = contextApi.active()): Span {
     if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parent = options.root ? undefined : trace.getSpanContext(context);
-    const validParent = parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
+    const parentSpan = options.root ? undefined : trace.getSpan(context);
+    const parent = parentSpan?.spanContext();
+    // A LeanSpan's ids are valid by construction: only foreign parents (remote, wrapped) are checked.
+    const validParent = parent !== undefined && (parentSpan instanceof LeanSpan || trace.isSpanContextValid(parent)) ? parent : undefined;
     const traceId = validParent ? validParent.traceId : this.ids.traceId();
     const spanId = this.ids.spanId();
     const kind = options.kind ?? SpanKind.INTERNAL;
