@@ -1,8 +1,9 @@
-import { writeSync } from 'node:fs';
+import { writeSync, writevSync } from 'node:fs';
 
 // The stdout every JSON line goes through (pino's and the access log's), in order. Lines are
 // kept as a list of strings and written with one synchronous write per ~16 KiB, and at least
-// every 200 ms. Written by hand instead of pino.destination (sonic-boom) because sonic-boom
+// every 200 ms. What a full pipe does not take waits as a list of buffers written with writev,
+// never concatenated again (which, with a slow reader, would copy megabytes per flush). Written by hand instead of pino.destination (sonic-boom) because sonic-boom
 // appends every line to one growing string and measures its UTF-8 length on each write, which
 // flattens and scans the whole pending buffer per line: in CPU profiles of the access log it
 // cost more than building the line itself.
@@ -21,8 +22,9 @@ const WAIT_CELL = new Int32Array(new SharedArrayBuffer(4));
 export class StdoutWriter {
   private chunks: string[] = [];
   private pending = 0;
-  /** Bytes a full pipe did not take, written before anything newer. */
-  private rest: Buffer | undefined;
+  /** Bytes a full pipe did not take, oldest first, written before anything newer. */
+  private rest: Buffer[] = [];
+  private restBytes = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly fd = 1) {
@@ -51,26 +53,60 @@ export class StdoutWriter {
       const text = this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join('');
       this.chunks = [];
       this.pending = 0;
-      const bytes = Buffer.from(text);
-      this.rest = this.rest ? Buffer.concat([this.rest, bytes]) : bytes;
+      if (this.rest.length === 0) {
+        // The usual case, nothing left over: the string goes to the fd as it is (no Buffer
+        // for the GC to track); only a partial write makes one, for the part not taken.
+        let written = 0;
+        try {
+          written = writeSync(this.fd, text);
+        } catch (error) {
+          if (!this.retryable(error)) return;
+        }
+        const bytes = Buffer.byteLength(text);
+        if (written < bytes) this.keep(Buffer.from(text).subarray(written));
+      } else this.keep(Buffer.from(text));
     }
     let waited = 0;
-    while (this.rest !== undefined) {
-      const rest = this.rest;
+    while (this.rest.length > 0) {
       try {
-        const written = writeSync(this.fd, rest);
-        this.rest = written >= rest.length ? undefined : rest.subarray(written);
+        this.taken(this.rest.length === 1 ? writeSync(this.fd, this.rest[0]!) : writevSync(this.fd, this.rest));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
-          this.rest = undefined; // stdout closed (EPIPE, EBADF): nobody is reading
-          return;
-        }
-        const mustWait = rest.length >= MAX_PENDING || waited < waitMs;
+        if (!this.retryable(error)) return;
+        const mustWait = this.restBytes >= MAX_PENDING || waited < waitMs;
         if (!mustWait) return;
         Atomics.wait(WAIT_CELL, 0, 0, 5);
         waited += 5;
       }
     }
+  }
+
+  private keep(bytes: Buffer): void {
+    this.rest.push(bytes);
+    this.restBytes += bytes.length;
+  }
+
+  /** Drops the first `written` bytes of what was left over. */
+  private taken(written: number): void {
+    this.restBytes -= written;
+    let left = written;
+    while (left > 0 && this.rest.length > 0) {
+      const first = this.rest[0]!;
+      if (first.length <= left) {
+        left -= first.length;
+        this.rest.shift();
+      } else {
+        this.rest[0] = first.subarray(left);
+        left = 0;
+      }
+    }
+  }
+
+  /** EAGAIN (a full pipe) is worth retrying; anything else (EPIPE, EBADF) means nobody reads. */
+  private retryable(error: unknown): boolean {
+    if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return true;
+    this.rest = [];
+    this.restBytes = 0;
+    return false;
   }
 
   /** pino calls this for logger.flush(). */
