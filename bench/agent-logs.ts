@@ -140,6 +140,8 @@ async function main(): Promise<void> {
     );
     span.end();
   });
+  // Everything still queued goes to the sink before it closes (no export fails at the end).
+  await otlp.flush();
   await otlp.provider.shutdown();
   sink.close();
   void trace;
