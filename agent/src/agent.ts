@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { Logform } from 'winston';
+import type * as Logform from 'logform';
 import { createCommerce, type Commerce } from './commerce/commerce.ts';
 import { Experiments } from './commerce/experiments.ts';
 import { loadConfig, type AgentConfig } from './config/env.ts';

@@ -1,9 +1,9 @@
-import type { Logform } from 'winston';
+import type * as Logform from 'logform';
 import { context } from '@opentelemetry/api';
 import { warn } from '../safety/warn.ts';
 import { describe } from '../safety/safe-call.ts';
 import type { FieldBuilder, Fields } from './fields.ts';
-import { winstonLib } from './libraries.ts';
+import { logformLib } from './libraries.ts';
 import type { OtlpLogs } from './otlp-logs.ts';
 import { isoTime } from './iso-time.ts';
 import { FIELD, winstonLevels } from './schema.ts';
@@ -25,7 +25,7 @@ export interface WinstonFormatDeps {
 }
 
 export function createWinstonFormat(deps: WinstonFormatDeps): () => Logform.Format {
-  const factory = winstonLib.format((info: Logform.TransformableInfo) => {
+  const factory = logformLib.format((info: Logform.TransformableInfo) => {
     try {
       const level = winstonLevels[String(info.level)] ?? 'info';
       const rest: Fields = {};

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, startApp, waitUntil, type AppProcess } from './support/app-process.ts';
+import { OtlpReceiver } from './support/otlp-receiver.ts';
+
+// The app's own pino and winston (not the agent's logger), loaded with import and with
+// require: their lines written while serving a request carry its trace and span ids, and
+// pino's lines also reach the collector over OTLP (through the SDK's LoggerProvider).
+
+const receiver = new OtlpReceiver();
+let endpoint = '';
+
+beforeAll(async () => {
+  endpoint = await receiver.start();
+});
+
+afterAll(async () => {
+  await receiver.stop();
+});
+
+describe.each([
+  ['ESM (import)', 'own-loggers.mjs'],
+  ['CommonJS (require)', 'own-loggers.cjs'],
+])("the app's own loggers, %s", (_label, fixture) => {
+  let app: AppProcess;
+  let txid: string;
+
+  beforeAll(async () => {
+    app = await startApp(`${FIXTURES}${fixture}`, { OTEL_SERVICE_NAME: `own-${fixture}`, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SHOPSCOPE_METRICS_PORT: '0' });
+    const res = await fetch(`http://127.0.0.1:${app.port}/hello?from=${fixture}`);
+    expect(res.status).toBe(200);
+    txid = res.headers.get('x-transaction-id') ?? '';
+    await res.text();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it("puts the request's trace id in the app's pino and winston lines", async () => {
+    const pinoLine = await waitUntil(() => app.lines.find((l) => l.source === 'app-pino'));
+    const winstonLine = await waitUntil(() => app.lines.find((l) => l.source === 'app-winston'));
+    expect(txid).toMatch(/^[0-9a-f]{32}$/);
+    expect(pinoLine.trace_id).toBe(txid);
+    expect(pinoLine.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(winstonLine.trace_id).toBe(txid);
+    expect(winstonLine.span_id).toBe(pinoLine.span_id);
+  });
+
+  it("sends the app's pino lines over OTLP with the request's trace", async () => {
+    const record = await receiver.waitFor(() => receiver.logs.find((l) => l.traceId === txid && l.body === 'app pino line'));
+    expect(record.service).toBe(`own-${fixture}`);
+    expect(record.severityText).toBe('info');
+    expect(record.attributes.source).toBe('app-pino');
+  });
+});
