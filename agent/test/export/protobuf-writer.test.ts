@@ -2,6 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtobufWriter } from '../../src/export/protobuf-writer.ts';
 
+/** The varint at `pos`, and the position after it. */
+function readVarint(bytes: Buffer, pos: number): [number, number] {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[pos++]!;
+    value += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return [value, pos];
+  }
+}
+
 describe('ProtobufWriter', () => {
   it('writes HrTime as exact unix nanoseconds (fixed64)', () => {
     fc.assert(
@@ -23,13 +33,7 @@ describe('ProtobufWriter', () => {
       w.end(at);
       const bytes = w.copy();
       // tag(2, LEN), outer length varint, tag(1, LEN), inner length varint, payload
-      let pos = 1;
-      let outer = 0;
-      for (let shift = 0; ; shift += 7) {
-        const b = bytes[pos++]!;
-        outer += (b & 0x7f) * 2 ** shift;
-        if ((b & 0x80) === 0) break;
-      }
+      const [outer, pos] = readVarint(bytes, 1);
       expect(outer).toBe(bytes.length - pos);
       expect(bytes.subarray(bytes.length - size).toString()).toBe('x'.repeat(size));
     }
@@ -48,13 +52,7 @@ describe('ProtobufWriter', () => {
       const bytes = w.copy();
       const utf8 = Buffer.from(value, 'utf8');
       expect(bytes[0]).toBe((5 << 3) | 2);
-      let pos = 1;
-      let length = 0;
-      for (let shift = 0; ; shift += 7) {
-        const b = bytes[pos++]!;
-        length += (b & 0x7f) * 2 ** shift;
-        if ((b & 0x80) === 0) break;
-      }
+      const [length, pos] = readVarint(bytes, 1);
       expect(length).toBe(utf8.length);
       expect(bytes.subarray(pos).equals(utf8)).toBe(true);
     };
