@@ -50,6 +50,11 @@ describe.each([
     const record = await receiver.waitFor(() => receiver.logs.find((l) => l.traceId === txid && l.body === 'app pino line'));
     expect(record.service).toBe(`own-${fixture}`);
     expect(record.severityText).toBe('info');
+    expect(record.severityNumber).toBe(9);
     expect(record.attributes.source).toBe('app-pino');
+    const pinoLine = app.lines.find((l) => l.source === 'app-pino');
+    expect(record.spanId).toBe(pinoLine?.span_id);
+    expect(Math.abs(record.timeMs - Date.now())).toBeLessThan(60_000);
+    expect(record.observedTimeMs).toBeGreaterThanOrEqual(record.timeMs);
   });
 });

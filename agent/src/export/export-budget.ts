@@ -3,20 +3,14 @@ import { warn } from '../safety/warn.ts';
 import { describe } from '../safety/safe-call.ts';
 
 // Bounds what the agent holds for export, per signal, whatever the collector does. An item
-// (span or log record) takes a slot when it is handed to the batch processor and gives it back
+// (span or log record) takes a slot when it is handed to the OTLP sender and gives it back
 // when its export ends, successfully or not; with every slot taken, new items are dropped at
 // the door and counted. So the agent never holds more than `limit` items of a signal, queued
-// or in flight. The batch processor's own queue has the same size and therefore never drops.
+// or in flight.
 
 export type Signal = 'spans' | 'logs';
 export type DropReason = 'queue_full' | 'export_failed';
 export type DropCounter = (signal: Signal, count: number, reason: DropReason) => void;
-
-interface BatchExporter<T> {
-  export(items: T[], done: (result: ExportResult) => void): void;
-  shutdown(): Promise<void>;
-  forceFlush?(): Promise<void>;
-}
 
 export class ExportBudget {
   private pending = 0;
@@ -50,33 +44,5 @@ export class ExportBudget {
       const reason = result.error ? describe(result.error) : 'unknown error';
       warn('SHOPSCOPE_ERR_EXPORT_FAILED', `${count} ${this.signal} not exported: ${reason}`, `export:${this.signal}`);
     }
-  }
-
-  /** Wraps an exporter so every batch gives its slots back, and failures are counted. */
-  wrap<T, E extends BatchExporter<T>>(exporter: E): E {
-    const release = (count: number, result: ExportResult): void => this.release(count, result);
-    const wrapped: BatchExporter<T> = {
-      export: (items, done) => {
-        let settled = false;
-        const finish = (result: ExportResult): void => {
-          if (settled) return;
-          settled = true;
-          release(items.length, result);
-          try {
-            done(result);
-          } catch {
-            // the batch processor's own callback; nothing to add
-          }
-        };
-        try {
-          exporter.export(items, finish);
-        } catch (error) {
-          finish({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
-        }
-      },
-      shutdown: () => exporter.shutdown().catch(() => undefined),
-      forceFlush: () => (exporter.forceFlush ? exporter.forceFlush().catch(() => undefined) : Promise.resolve()),
-    };
-    return wrapped as E;
   }
 }

@@ -1,4 +1,5 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { performance } from 'node:perf_hooks';
 import type { LeanSpan } from '../tracing/lean-span.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
@@ -8,7 +9,7 @@ import { ProtobufWriter } from './protobuf-writer.ts';
 // bytes, so the span object graph dies young instead of waiting in a batch queue (the costly
 // part of the SDK's export path under load), and a batch export is a concatenation.
 
-type AnyValue = AttributeValue | Record<string, unknown> | unknown[] | null | undefined;
+type AnyValue = AttributeValue | Uint8Array | Record<string, unknown> | unknown[] | null | undefined;
 
 const scratch = new ProtobufWriter();
 
@@ -18,6 +19,8 @@ function writeAnyValue(w: ProtobufWriter, value: AnyValue): void {
   else if (typeof value === 'number') {
     if (Number.isInteger(value) && Number.isSafeInteger(value)) w.int64(3, value);
     else w.double(4, value);
+  } else if (value instanceof Uint8Array) {
+    w.bytes(7, value);
   } else if (Array.isArray(value)) {
     const list = w.begin(5);
     for (const item of value) {
@@ -156,6 +159,31 @@ export function writeLogRecord(w: ProtobufWriter, log: LogItem): void {
     w.hex(9, log.traceId);
     if (log.spanId) w.hex(10, log.spanId);
   }
+}
+
+/**
+ * The fields of one LogRecord from the OpenTelemetry SDK's LoggerProvider (the app's own pino
+ * lines, through the pino instrumentation): what the SDK's OTLP exporter would send for it.
+ */
+export function writeSdkLogRecord(w: ProtobufWriter, log: ReadableLogRecord): void {
+  w.hrTime(1, log.hrTime);
+  if (log.severityNumber !== undefined) w.uint(2, log.severityNumber);
+  if (log.severityText !== undefined) w.string(3, log.severityText);
+  if (log.body !== undefined && log.body !== null) {
+    const at = w.begin(5);
+    writeAnyValue(w, log.body as AnyValue);
+    w.end(at);
+  }
+  writeKeyValues(w, 6, log.attributes as Record<string, unknown>);
+  if (log.droppedAttributesCount) w.uint(7, log.droppedAttributesCount);
+  const sc = log.spanContext;
+  if (sc) {
+    w.fixed32(8, sc.traceFlags & 0xff);
+    w.hex(9, sc.traceId);
+    w.hex(10, sc.spanId);
+  }
+  w.hrTime(11, log.hrTimeObserved);
+  if (log.eventName) w.string(12, log.eventName);
 }
 
 /** Export{Trace,Logs}ServiceRequest for one resource: resource_* { resource, scope_* { scope, items } }. */

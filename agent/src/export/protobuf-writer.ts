@@ -164,6 +164,13 @@ export class ProtobufWriter {
     this.pos = at;
   }
 
+  /** A bytes field: tag, length, the bytes. */
+  bytes(field: number, value: Uint8Array): void {
+    this.tag(field, WIRE_LENGTH);
+    this.varint(value.length);
+    this.raw(value);
+  }
+
   raw(bytes: Uint8Array): void {
     this.ensure(bytes.length);
     this.buffer.set(bytes, this.pos);

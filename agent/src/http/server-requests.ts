@@ -7,6 +7,7 @@ import type { Experiments } from '../commerce/experiments.ts';
 import type { AccessLogWriter } from './access-log.ts';
 import type { RedMetrics } from '../metrics/red-metrics.ts';
 import { safeCall } from '../safety/safe-call.ts';
+import { propagationHeaderReader } from './propagation-headers.ts';
 import { LeanContext } from '../tracing/lean-context.ts';
 import type { RequestContextManager } from '../tracing/context-manager.ts';
 import { REQUEST_RECORD, REQUEST_RECORD_KEY, ROUTE_UNKNOWN, recordOfRequest, type RequestRecord } from './request-record.ts';
@@ -59,6 +60,7 @@ export function normalizeMethod(method: string | undefined): string {
 
 export function instrumentInboundHttp(deps: InboundDeps): void {
   const { tracer, contextManager, metrics, experiments, ignoredServers } = deps;
+  const propagationHeaders = propagationHeaderReader(propagation.fields());
 
   const finish = safeCall('http request end', (record: RequestRecord, status: number) => {
     const durationMs = performance.now() - record.startedAt;
@@ -101,7 +103,8 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
     const { request, response, socket, server } = message as RequestMessage;
     if (ignoredServers.has(server)) return;
     const method = normalizeMethod(request.method);
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const carrier = propagationHeaders(request.rawHeaders);
+    const parent = carrier === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, carrier);
     const span = tracer.startSpan(
       method,
       {

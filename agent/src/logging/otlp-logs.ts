@@ -1,37 +1,53 @@
 import { TraceFlags, trace, type Context } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor, type SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { LoggerProvider, type LogRecordProcessor, type SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { AgentConfig } from '../config/env.ts';
 import { ExportBudget, type DropCounter } from '../export/export-budget.ts';
-import { encodeResource, encodeScope, writeLogRecord } from '../export/otlp-encode.ts';
+import { encodeResource, encodeScope, writeLogRecord, writeSdkLogRecord } from '../export/otlp-encode.ts';
 import { OtlpSender, type ItemEncoder } from '../export/otlp-sender.ts';
+import { safeCall } from '../safety/safe-call.ts';
 import type { Fields } from './fields.ts';
 import { severityNumbers, type LevelName } from './schema.ts';
 
 // The OTLP copy of every log line (for Loki). The agent's own lines (convention logger,
 // winston format, access log) are encoded when written and sent in batches, like spans (see
 // tracing/encoding-span-processor.ts). An SDK LoggerProvider is registered globally as well,
-// so the pino instrumentation can send the app's own pino lines; both paths share one export
-// budget.
+// so the pino instrumentation can send the app's own pino lines; its records are encoded the
+// same way, into the same batches and export budget. (The SDK's batch processor and OTLP
+// exporter are not used: they kept every record object queued until export, and the exporter
+// alone brought protobufjs and about 3 MB of heap.)
 
-class BudgetedLogProcessor implements LogRecordProcessor {
-  constructor(
-    private readonly inner: LogRecordProcessor,
-    private readonly budget: ExportBudget,
-  ) {}
+const MAX_SCOPES = 100;
 
-  onEmit(record: SdkLogRecord, context?: Context): void {
-    if (this.budget.admit()) this.inner.onEmit(record, context);
+/** The LoggerProvider's processor: each record is encoded as it is emitted, then dropped. */
+class EncodingLogProcessor implements LogRecordProcessor {
+  private readonly scopes = new Map<string, Buffer>();
+  readonly onEmit: (record: SdkLogRecord) => void;
+
+  constructor(private readonly sender: OtlpSender) {
+    this.onEmit = safeCall('log record export', (record: SdkLogRecord) => {
+      sender.offer(this.scopeOf(record.instrumentationScope), writeSdkLogRecord, record);
+    });
+  }
+
+  private scopeOf(scope: InstrumentationScope): Buffer {
+    const key = `${scope.name}@${scope.version ?? ''}`;
+    let encoded = this.scopes.get(key);
+    if (encoded === undefined) {
+      encoded = encodeScope(scope.name, scope.version);
+      if (this.scopes.size < MAX_SCOPES) this.scopes.set(key, encoded);
+    }
+    return encoded;
   }
 
   forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
+    return this.sender.flush();
   }
 
   shutdown(): Promise<void> {
-    return this.inner.shutdown();
+    return this.sender.flush();
   }
 }
 
@@ -46,22 +62,14 @@ export interface OtlpLogs {
 
 export function startOtlpLogs(config: AgentConfig, resource: Resource, onDrop: DropCounter): OtlpLogs {
   const budget = new ExportBudget('logs', config.exportQueueSize, onDrop);
-  const exporter = budget.wrap(new OTLPLogExporter({ url: config.logs.endpoint, timeoutMillis: 5000 }));
-  const processor = new BatchLogRecordProcessor({
-    exporter,
-    maxQueueSize: config.exportQueueSize,
-    maxExportBatchSize: Math.min(512, config.exportQueueSize),
-    scheduledDelayMillis: 1000,
-    exportTimeoutMillis: 10_000,
-  });
+  const sender = new OtlpSender({ url: config.logs.endpoint, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
   const provider = new LoggerProvider({
     resource,
-    processors: [new BudgetedLogProcessor(processor, budget)],
+    processors: [new EncodingLogProcessor(sender)],
     logRecordLimits: { attributeCountLimit: 64, attributeValueLengthLimit: 8192 },
   });
   logs.setGlobalLoggerProvider(provider);
 
-  const sender = new OtlpSender({ url: config.logs.endpoint, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
   const scope = encodeScope('@shopscope/agent', undefined);
   return {
     provider,

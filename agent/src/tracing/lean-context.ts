@@ -20,6 +20,11 @@ export class LeanContext implements Context {
     return new LeanContext(parent, key, value);
   }
 
+  /** `parent` itself if it is a chain link already, else a link that adds nothing to it. */
+  static over(parent: Context): Context {
+    return parent instanceof LeanContext ? parent : new LeanContext(parent, undefined, undefined);
+  }
+
   getValue(key: symbol): unknown {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- walking the chain
     let link: Context = this;

@@ -1,4 +1,4 @@
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { ExportResultCode } from '@opentelemetry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportBudget, type DropReason } from '../../src/export/export-budget.ts';
 import { setWarnSink } from '../../src/safety/warn.ts';
@@ -20,52 +20,23 @@ describe('ExportBudget', () => {
     expect(drops).toEqual([[1, 'queue_full']]);
   });
 
-  it('gives slots back when a batch is exported, and counts failed batches', () => {
+  it('gives slots back when a batch has been sent, and counts and reports failed batches', () => {
     const { budget, drops } = budgetWithDrops(4);
-    let finish: ((r: ExportResult) => void) | undefined;
-    const exporter = budget.wrap({ export: (_items: number[], done: (r: ExportResult) => void) => (finish = done), shutdown: async () => {} });
     for (let i = 0; i < 4; i++) budget.admit();
-    const results: ExportResult[] = [];
-    exporter.export([1, 2], (r) => results.push(r));
-    finish!({ code: ExportResultCode.SUCCESS });
+    budget.release(2, { code: ExportResultCode.SUCCESS });
     expect(budget.inUse).toBe(2);
-    exporter.export([3, 4], (r) => results.push(r));
-    finish!({ code: ExportResultCode.FAILED, error: new Error('collector down') });
+    expect(drops).toEqual([]);
+    budget.release(2, { code: ExportResultCode.FAILED, error: new Error('collector down') });
     expect(budget.inUse).toBe(0);
     expect(drops).toEqual([[2, 'export_failed']]);
-    expect(results.map((r) => r.code)).toEqual([ExportResultCode.SUCCESS, ExportResultCode.FAILED]);
+    expect(warnings.some((w) => w.includes('SHOPSCOPE_ERR_EXPORT_FAILED') && w.includes('collector down'))).toBe(true);
   });
 
-  it('turns an exporter that throws into a failed batch, without throwing', () => {
-    setWarnSink((line) => warnings.push(line));
-    const { budget, drops } = budgetWithDrops(10);
-    const exporter = budget.wrap({
-      export: (_items: number[], _done: (r: ExportResult) => void): void => {
-        throw new Error('exporter bug');
-      },
-      shutdown: async () => {},
-    });
+  it('never goes below zero slots in use', () => {
+    const { budget } = budgetWithDrops(2);
     budget.admit();
-    let result: ExportResult | undefined;
-    expect(() => exporter.export([1], (r) => (result = r))).not.toThrow();
-    expect(result?.code).toBe(ExportResultCode.FAILED);
+    budget.release(5, { code: ExportResultCode.SUCCESS });
     expect(budget.inUse).toBe(0);
-    expect(drops).toEqual([[1, 'export_failed']]);
-    expect(warnings.some((w) => w.includes('SHOPSCOPE_ERR_EXPORT_FAILED') && w.includes('exporter bug'))).toBe(true);
-  });
-
-  it('ignores a second callback for the same batch', () => {
-    const { budget } = budgetWithDrops(10);
-    const exporter = budget.wrap({
-      export: (_items: number[], done: (r: ExportResult) => void) => {
-        done({ code: ExportResultCode.SUCCESS });
-        done({ code: ExportResultCode.SUCCESS });
-      },
-      shutdown: async () => {},
-    });
-    budget.admit();
-    budget.admit();
-    exporter.export([1], () => {});
-    expect(budget.inUse).toBe(1);
+    expect([budget.admit(), budget.admit(), budget.admit()]).toEqual([true, true, false]);
   });
 });

@@ -21,6 +21,10 @@ export interface ReceivedSpan {
 
 export interface ReceivedLog {
   service: string;
+  /** time_unix_nano and observed_time_unix_nano, in ms since the epoch */
+  timeMs: number;
+  observedTimeMs: number;
+  severityNumber: number;
   severityText: string;
   body: unknown;
   attributes: Record<string, unknown>;
@@ -159,6 +163,9 @@ export function decodeLogs(body: Buffer): ReceivedLog[] {
         const body = one(f, 5)?.value as Buffer | undefined;
         logs.push({
           service,
+          timeMs: Number((one(f, 1)?.value as bigint | undefined) ?? 0n) / 1e6,
+          observedTimeMs: Number((one(f, 11)?.value as bigint | undefined) ?? 0n) / 1e6,
+          severityNumber: Number(one(f, 2)?.value ?? 0),
           severityText: str(f, 3),
           body: body ? anyValue(body) : undefined,
           attributes: keyValues(all(f, 6)),
