@@ -27,8 +27,16 @@ export interface AgentConfig {
   profile: ProfileName;
   environment: string;
   resourceAttributes: Readonly<Record<string, string>>;
-  traces: { enabled: boolean; exportEnabled: boolean; endpoint: string; sampler: SamplerName; samplerRatio: number };
-  logs: { level: LogLevel; pretty: boolean; exportEnabled: boolean; endpoint: string; accessLog: boolean; slowMs: number };
+  traces: { enabled: boolean; exportEnabled: boolean; endpoint: string; headers: Readonly<Record<string, string>>; sampler: SamplerName; samplerRatio: number };
+  logs: {
+    level: LogLevel;
+    pretty: boolean;
+    exportEnabled: boolean;
+    endpoint: string;
+    headers: Readonly<Record<string, string>>;
+    accessLog: boolean;
+    slowMs: number;
+  };
   metrics: { enabled: boolean; host: string; port: number; maxLabelSets: number };
   redactPaths: readonly string[];
   experiments: readonly ExperimentDeclaration[];
@@ -84,19 +92,49 @@ const resourceAttributesSchema = z.string().transform((raw, ctx) => {
   return out;
 });
 
+// OTEL_EXPORTER_OTLP_*HEADERS: `name=value,…` with percent-encoded values (the spec's format).
+// Names must be HTTP tokens, values printable; the headers the exporter sets itself are refused.
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
+const exporterOwnHeaders = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding', 'host', 'connection']);
+// Values may be credentials: problems name the header, never show a value.
+const headersSchema = z.string().transform((raw, ctx) => {
+  const out: Record<string, string> = {};
+  const pairs = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const [index, pair] of pairs.entries()) {
+    const eq = pair.indexOf('=');
+    const name = eq > 0 ? pair.slice(0, eq).trim().toLowerCase() : '';
+    const fail = (message: string): never => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (!headerName.test(name)) return fail(`pair ${index + 1} is not name=value with an HTTP header name`);
+    if (exporterOwnHeaders.has(name)) return fail(`${name} is set by the exporter itself`);
+    let value: string;
+    try {
+      value = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      return fail(`the value of ${name} has bad percent-encoding`);
+    }
+    if (!headerValue.test(value)) return fail(`the value of ${name} has a line break or a character not allowed in a header`);
+    out[name] = value;
+  }
+  return out;
+});
+
 const endpointSchema = z.string().url().refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL');
 const redactSchema = z.string().transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean));
 
 export function loadConfig(env: Env = process.env): LoadedConfig {
   const problems: string[] = [];
 
-  function read<T>(name: string, schema: z.ZodType<T>, fallback: T, consequence: string): { value: T; ok: boolean } {
+  function read<T>(name: string, schema: z.ZodType<T>, fallback: T, consequence: string, secret = false): { value: T; ok: boolean } {
     const raw = env[name];
     if (raw === undefined || raw === '') return { value: fallback, ok: true };
     const parsed = schema.safeParse(raw);
     if (parsed.success) return { value: parsed.data, ok: true };
     const reason = parsed.error.issues[0]?.message ?? 'invalid value';
-    problems.push(`${name}="${raw.slice(0, 80)}" is not valid (${reason}); ${consequence}`);
+    problems.push(`${secret ? `${name} (value not shown)` : `${name}="${raw.slice(0, 80)}"`} is not valid (${reason}); ${consequence}`);
     return { value: fallback, ok: false };
   }
 
@@ -113,6 +151,9 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
   const base = baseEndpoint.value.replace(/\/+$/, '');
   const tracesEndpoint = read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', endpointSchema, `${base}/v1/traces`, 'trace export off');
   const logsEndpoint = read('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', endpointSchema, `${base}/v1/logs`, 'log export off');
+  const headers = read('OTEL_EXPORTER_OTLP_HEADERS', headersSchema, {}, 'OTLP export off (it would go out without the headers)', true);
+  const tracesHeaders = read('OTEL_EXPORTER_OTLP_TRACES_HEADERS', headersSchema, {}, 'trace export off (it would go out without the headers)', true);
+  const logsHeaders = read('OTEL_EXPORTER_OTLP_LOGS_HEADERS', headersSchema, {}, 'log export off (it would go out without the headers)', true);
   const tracesExporter = read('OTEL_TRACES_EXPORTER', z.enum(['otlp', 'none']), 'otlp', 'trace export off');
   const logsExporter = read('OTEL_LOGS_EXPORTER', z.enum(['otlp', 'none']), 'otlp', 'log export off');
 
@@ -141,16 +182,19 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     resourceAttributes: Object.freeze(resource.value),
     traces: Object.freeze({
       enabled: true,
-      exportEnabled: exportPossible && tracesEndpoint.ok && tracesExporter.ok && tracesExporter.value === 'otlp' && sampler.ok && samplerArg.ok,
+      exportEnabled:
+        exportPossible && headers.ok && tracesHeaders.ok && tracesEndpoint.ok && tracesExporter.ok && tracesExporter.value === 'otlp' && sampler.ok && samplerArg.ok,
       endpoint: tracesEndpoint.value,
+      headers: Object.freeze({ ...headers.value, ...tracesHeaders.value }),
       sampler: sampler.value,
       samplerRatio: samplerArg.value,
     }),
     logs: Object.freeze({
       level: level.value,
       pretty: defaults.prettyLogs,
-      exportEnabled: exportPossible && logsEndpoint.ok && logsExporter.ok && logsExporter.value === 'otlp',
+      exportEnabled: exportPossible && headers.ok && logsHeaders.ok && logsEndpoint.ok && logsExporter.ok && logsExporter.value === 'otlp',
       endpoint: logsEndpoint.value,
+      headers: Object.freeze({ ...headers.value, ...logsHeaders.value }),
       accessLog: accessLog.ok && accessLog.value === 'on',
       slowMs: slowMs.ok ? slowMs.value : Number.POSITIVE_INFINITY,
     }),

@@ -21,6 +21,8 @@ export interface SenderOptions {
   url: string;
   /** gzip: bodies compressed in libuv's thread pool (for collectors across a network). Default none. */
   compression?: 'gzip' | 'none';
+  /** Extra request headers (OTEL_EXPORTER_OTLP_*HEADERS: auth, tenant). */
+  headers?: Readonly<Record<string, string>>;
   resource: Buffer;
   budget: ExportBudget;
   maxBatch?: number;
@@ -155,6 +157,7 @@ export class OtlpSender {
           agent: this.url.protocol === 'https:' ? undefined : this.agent,
           timeout: this.timeoutMs,
           headers: {
+            ...this.options.headers,
             'content-type': 'application/x-protobuf',
             'content-length': body.length,
             ...(gzipped ? { 'content-encoding': 'gzip' } : {}),

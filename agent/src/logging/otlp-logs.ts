@@ -62,7 +62,7 @@ export interface OtlpLogs {
 
 export function startOtlpLogs(config: AgentConfig, resource: Resource, onDrop: DropCounter): OtlpLogs {
   const budget = new ExportBudget('logs', config.exportQueueSize, onDrop);
-  const sender = new OtlpSender({ url: config.logs.endpoint, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
+  const sender = new OtlpSender({ url: config.logs.endpoint, headers: config.logs.headers, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
   const provider = new LoggerProvider({
     resource,
     processors: [new EncodingLogProcessor(sender)],

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 
@@ -181,6 +181,8 @@ export function decodeLogs(body: Buffer): ReceivedLog[] {
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   readonly logs: ReceivedLog[] = [];
+  /** The path and request headers of every export request received. */
+  readonly received: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
   requests = 0;
   private server: Server | undefined;
 
@@ -190,6 +192,7 @@ export class OtlpReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.requests += 1;
+        this.received.push({ path: req.url ?? '', headers: req.headers });
         const raw = Buffer.concat(chunks);
         try {
           // As the collector does: bodies may be gzipped (OTEL_EXPORTER_OTLP_COMPRESSION=gzip).
