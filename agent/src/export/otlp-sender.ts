@@ -29,6 +29,25 @@ export interface SenderOptions {
   delayMs?: number;
   timeoutMs?: number;
   maxInFlight?: number;
+  /** Tries per batch, the first included (default 3); see `post`. */
+  maxAttempts?: number;
+  /** First retry delay, doubled for each further one, ±20 % jitter (default 500 ms). */
+  retryBaseMs?: number;
+  /** A longer wait (Retry-After included) is not waited for: the batch is dropped (default 10 s). */
+  maxRetryDelayMs?: number;
+}
+
+/** The OTLP/HTTP spec's retryable answers: throttled, or the collector (or a proxy) briefly unavailable. */
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+
+/** Retry-After in ms (delta-seconds or an HTTP date), or undefined. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  if (header === undefined) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date always names its weekday and month; Date.parse alone would take "-1" as a year.
+  const at = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** Writes one item's message fields (a Span or a LogRecord) into `w`. */
@@ -49,6 +68,9 @@ export class OtlpSender {
   private readonly delayMs: number;
   private readonly timeoutMs: number;
   private readonly maxInFlight: number;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly maxRetryDelayMs: number;
 
   constructor(private readonly options: SenderOptions) {
     this.url = new URL(options.url);
@@ -56,6 +78,9 @@ export class OtlpSender {
     this.delayMs = options.delayMs ?? 1000;
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
   }
 
   /**
@@ -141,12 +166,29 @@ export class OtlpSender {
     });
   }
 
-  private post(body: Buffer, count: number, gzipped: boolean): void {
+  /**
+   * One export request. A network error, a timeout or a retryable status (429, 502, 503, 504)
+   * is tried again, up to `maxAttempts` in all, after Retry-After when the collector sends one,
+   * else after an exponential backoff with jitter; a wait longer than `maxRetryDelayMs` is not
+   * taken. The batch keeps its budget slots and its in-flight place meanwhile, so a collector
+   * that is down makes new items drop at the door (counted) instead of piling up.
+   */
+  private post(body: Buffer, count: number, gzipped: boolean, attempt = 1): void {
     let settled = false;
-    const settle = (error?: Error): void => {
+    const settle = (error?: Error, retryable = false, retryAfter?: number): void => {
       if (settled) return;
       settled = true;
-      this.finished(count, error);
+      if (error === undefined || !retryable || attempt >= this.maxAttempts) {
+        this.finished(count, error);
+        return;
+      }
+      const backoff = this.retryBaseMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
+      const delay = retryAfter ?? backoff;
+      if (delay > this.maxRetryDelayMs) {
+        this.finished(count, new Error(`${error.message}; retry asked after ${Math.round(delay / 1000)} s, longer than ${this.maxRetryDelayMs / 1000} s`));
+        return;
+      }
+      setTimeout(() => context.with(suppressTracing(ROOT_CONTEXT), () => this.post(body, count, gzipped, attempt + 1)), delay).unref();
     };
     try {
       const send = this.url.protocol === 'https:' ? requestTls : request;
@@ -167,13 +209,14 @@ export class OtlpSender {
           res.resume();
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            settle(status >= 200 && status < 300 ? undefined : new Error(`collector answered HTTP ${status}`));
+            if (status >= 200 && status < 300) settle();
+            else settle(new Error(`collector answered HTTP ${status}`), RETRYABLE_STATUS.has(status), retryAfterMs(res.headers['retry-after']));
           });
-          res.on('error', (error) => settle(error));
+          res.on('error', (error) => settle(error, true));
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', (error) => settle(error));
+      req.on('error', (error) => settle(error, true));
       req.end(body);
     } catch (error) {
       settle(error instanceof Error ? error : new Error(String(error)));
