@@ -80,11 +80,13 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
     const proto = Object.getPrototypeOf(statement) as Record<string, unknown>;
     this.statementProto = proto;
     const traceCall = <R>(db: DatabaseLike, sql: string, call: () => R): R => this.traceCall(db, sql, call);
+    const traceIterate = (db: DatabaseLike, sql: string, call: () => Iterator<unknown>): Iterator<unknown> => this.traceIterate(db, sql, call);
     for (const method of STATEMENT_METHODS) {
       if (typeof proto[method] !== 'function') continue;
+      const traceMethod = method === 'iterate' ? traceIterate : traceCall;
       this._wrap(proto, method, ((original: (...args: unknown[]) => unknown) =>
         function (this: StatementLike, ...args: unknown[]): unknown {
-          return traceCall(this.database, this.source, () => original.apply(this, args));
+          return traceMethod(this.database, this.source, () => original.apply(this, args) as Iterator<unknown>);
         }) as never);
     }
   }
@@ -123,26 +125,84 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
     return info;
   }
 
-  private traceCall<R>(db: DatabaseLike | undefined, sql: string, call: () => R): R {
+  /** A span for the statement, only inside a trace (start-up migrations make none). */
+  private startSpan(db: DatabaseLike | undefined, sql: string): Span | undefined {
     const parent = context.active();
-    if (!trace.getSpan(parent)) return call();
-    let span: Span | undefined;
+    if (!trace.getSpan(parent)) return undefined;
     try {
       const info = this.describe(db, sql);
-      span = this.tracer.startSpan(info.name, { kind: SpanKind.CLIENT, attributes: info.attributes }, parent);
+      return this.tracer.startSpan(info.name, { kind: SpanKind.CLIENT, attributes: info.attributes }, parent);
     } catch {
-      return call();
+      return undefined;
     }
+  }
+
+  private traceCall<R>(db: DatabaseLike | undefined, sql: string, call: () => R): R {
+    const span = this.startSpan(db, sql);
+    if (span === undefined) return call();
     try {
       return call();
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      failed(span, error);
       throw error;
     } finally {
       span.end();
     }
   }
+
+  /**
+   * `iterate()` returns rows one at a time: its span lasts until the iterator is done, returned
+   * (a `for…of` that breaks) or throws, so it covers the work of stepping through the rows.
+   */
+  private traceIterate(db: DatabaseLike | undefined, sql: string, call: () => Iterator<unknown>): Iterator<unknown> {
+    const span = this.startSpan(db, sql);
+    if (span === undefined) return call();
+    let rows: Iterator<unknown>;
+    try {
+      rows = call();
+    } catch (error) {
+      failed(span, error);
+      span.end();
+      throw error;
+    }
+    let open = true;
+    const end = (error?: unknown): void => {
+      if (!open) return;
+      open = false;
+      if (error !== undefined) failed(span, error);
+      span.end();
+    };
+    const traced: IterableIterator<unknown> = {
+      next(...args: [] | [unknown]) {
+        try {
+          const result = rows.next(...args);
+          if (result.done) end();
+          return result;
+        } catch (error) {
+          end(error);
+          throw error;
+        }
+      },
+      return(value?: unknown) {
+        end();
+        return rows.return ? rows.return(value) : { done: true, value };
+      },
+      throw(error?: unknown) {
+        end(error);
+        if (rows.throw) return rows.throw(error);
+        throw error;
+      },
+      [Symbol.iterator]() {
+        return traced;
+      },
+    };
+    return traced;
+  }
+}
+
+function failed(span: Span, error: unknown): void {
+  span.recordException(error as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
 }
 
 function databaseClass(moduleExports: unknown): DatabaseConstructor | undefined {
