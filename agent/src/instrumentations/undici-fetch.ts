@@ -2,6 +2,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span, type TextMapSetter, type Tracer } from '@opentelemetry/api';
 import { normalizeMethod, SERVICE_HEADER, setPeerService } from '../http/server-requests.ts';
 import { safeCall } from '../safety/safe-call.ts';
+import { recordFailure } from '../tracing/span-failure.ts';
 
 // Outbound fetch (Node's bundled undici, how the shop's services call each other), from
 // undici's own diagnostics channels: a client span per request, the trace context and baggage
@@ -107,8 +108,7 @@ export function instrumentFetch(tracer: Tracer): void {
       const { request, error } = message as { request: UndiciRequest; error: Error };
       const span = request[SPAN];
       if (span === undefined) return;
-      span.recordException(error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
+      recordFailure(span, error);
       span.end();
       request[SPAN] = undefined;
     }),

@@ -1,5 +1,6 @@
-import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import { TRACER_NAME } from './provider.ts';
+import { recordFailure } from './span-failure.ts';
 
 // Business methods as child spans, so a checkout trace reads as a call tree:
 //   const reserve = traced('inventory.reserve', async (sku, qty) => { … });
@@ -48,16 +49,6 @@ function wrapWithThis<F extends AnyFunction>(spanName: (self: unknown) => string
   return wrapped as F;
 }
 
-function fail(span: Span, error: unknown): void {
-  try {
-    const err = error instanceof Error ? error : new Error(String(error));
-    span.recordException(err);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-  } catch {
-    // never let bookkeeping replace the app's own error
-  }
-}
-
 function runInSpan<R>(name: string, call: () => R): R {
   let entered = false;
   try {
@@ -67,7 +58,7 @@ function runInSpan<R>(name: string, call: () => R): R {
       try {
         result = call();
       } catch (error) {
-        fail(span, error);
+        recordFailure(span, error);
         span.end();
         throw error;
       }
@@ -78,7 +69,7 @@ function runInSpan<R>(name: string, call: () => R): R {
             return value;
           },
           (error: unknown) => {
-            fail(span, error);
+            recordFailure(span, error);
             span.end();
             throw error;
           },

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, context, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import {
   ATTR_DB_NAMESPACE,
@@ -8,6 +8,7 @@ import {
   ATTR_DB_SYSTEM_NAME,
   DB_SYSTEM_SQLITE,
 } from './semconv.ts';
+import { recordFailure } from '../../tracing/span-failure.ts';
 import type { BetterSqlite3InstrumentationConfig, DatabaseConstructor, DatabaseLike, StatementLike } from './types.ts';
 
 // better-sqlite3 has no instrumentation in opentelemetry-js-contrib (nor a maintained
@@ -143,7 +144,7 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
     try {
       return call();
     } catch (error) {
-      failed(span, error);
+      recordFailure(span, error);
       throw error;
     } finally {
       span.end();
@@ -161,7 +162,7 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
     try {
       rows = call();
     } catch (error) {
-      failed(span, error);
+      recordFailure(span, error);
       span.end();
       throw error;
     }
@@ -169,7 +170,7 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
     const end = (error?: unknown): void => {
       if (!open) return;
       open = false;
-      if (error !== undefined) failed(span, error);
+      if (error !== undefined) recordFailure(span, error);
       span.end();
     };
     const traced: IterableIterator<unknown> = {
@@ -198,11 +199,6 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
     };
     return traced;
   }
-}
-
-function failed(span: Span, error: unknown): void {
-  span.recordException(error as Error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
 }
 
 function databaseClass(moduleExports: unknown): DatabaseConstructor | undefined {
