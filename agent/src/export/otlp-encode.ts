@@ -68,6 +68,23 @@ export function encodeScope(name: string, version: string | undefined): Buffer {
   return scratch.copy();
 }
 
+/**
+ * Each instrumentation scope encoded once. Scopes are long-lived objects (one per tracer or
+ * logger), and the sender batches items by these bytes' identity.
+ */
+export class ScopeEncodings {
+  private readonly encoded = new WeakMap<object, Buffer>();
+
+  of(scope: { readonly name: string; readonly version?: string | undefined }): Buffer {
+    let bytes = this.encoded.get(scope);
+    if (bytes === undefined) {
+      bytes = encodeScope(scope.name, scope.version);
+      this.encoded.set(scope, bytes);
+    }
+    return bytes;
+  }
+}
+
 // performance.now() milliseconds to Unix nanoseconds, split as [seconds, nanoseconds] so
 // nothing passes 2^53: the origin is split once, the offset (ms since start) stays small.
 const originSeconds = Math.floor(performance.timeOrigin / 1000);

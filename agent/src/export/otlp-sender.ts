@@ -155,14 +155,14 @@ export class OtlpSender {
       return;
     }
     if (this.options.compression !== 'gzip') {
-      context.with(suppressTracing(ROOT_CONTEXT), () => this.post(body, count, false));
+      this.post(body, count, false);
       return;
     }
     // Compressed off the event loop. Not the default: to a collector on the same machine it
     // costs more CPU in all (the thread pool's) than sending the raw bytes saves.
     gzip(body, { level: 1 }, (error, compressed) => {
       if (error) this.finished(count, error);
-      else context.with(suppressTracing(ROOT_CONTEXT), () => this.post(compressed, count, true));
+      else this.post(compressed, count, true);
     });
   }
 
@@ -188,32 +188,35 @@ export class OtlpSender {
         this.finished(count, new Error(`${error.message}; retry asked after ${Math.round(delay / 1000)} s, longer than ${this.maxRetryDelayMs / 1000} s`));
         return;
       }
-      setTimeout(() => context.with(suppressTracing(ROOT_CONTEXT), () => this.post(body, count, gzipped, attempt + 1)), delay).unref();
+      setTimeout(() => this.post(body, count, gzipped, attempt + 1), delay).unref();
     };
     try {
       const send = this.url.protocol === 'https:' ? requestTls : request;
-      const req = send(
-        this.url,
-        {
-          method: 'POST',
-          agent: this.url.protocol === 'https:' ? undefined : this.agent,
-          timeout: this.timeoutMs,
-          headers: {
-            ...this.options.headers,
-            'content-type': 'application/x-protobuf',
-            'content-length': body.length,
-            ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
+      // Made with tracing suppressed: the agent never traces its own exports.
+      const req = context.with(suppressTracing(ROOT_CONTEXT), () =>
+        send(
+          this.url,
+          {
+            method: 'POST',
+            agent: this.url.protocol === 'https:' ? undefined : this.agent,
+            timeout: this.timeoutMs,
+            headers: {
+              ...this.options.headers,
+              'content-type': 'application/x-protobuf',
+              'content-length': body.length,
+              ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
+            },
           },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) settle();
-            else settle(new Error(`collector answered HTTP ${status}`), RETRYABLE_STATUS.has(status), retryAfterMs(res.headers['retry-after']));
-          });
-          res.on('error', (error) => settle(error, true));
-        },
+          (res) => {
+            res.resume();
+            res.on('end', () => {
+              const status = res.statusCode ?? 0;
+              if (status >= 200 && status < 300) settle();
+              else settle(new Error(`collector answered HTTP ${status}`), RETRYABLE_STATUS.has(status), retryAfterMs(res.headers['retry-after']));
+            });
+            res.on('error', (error) => settle(error, true));
+          },
+        ),
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       req.on('error', (error) => settle(error, true));

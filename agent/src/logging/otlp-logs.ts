@@ -1,11 +1,10 @@
 import { TraceFlags, trace, type Context } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
-import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { AgentConfig } from '../config/env.ts';
 import { ExportBudget, type DropCounter } from '../export/export-budget.ts';
-import { encodeResource, encodeScope, writeLogRecord, writeSdkLogRecord } from '../export/otlp-encode.ts';
+import { ScopeEncodings, encodeResource, encodeScope, writeLogRecord, writeSdkLogRecord } from '../export/otlp-encode.ts';
 import { OtlpSender, type ItemEncoder } from '../export/otlp-sender.ts';
 import { safeCall } from '../safety/safe-call.ts';
 import type { Fields } from './fields.ts';
@@ -19,27 +18,15 @@ import { severityNumbers, type LevelName } from './schema.ts';
 // exporter are not used: they kept every record object queued until export, and the exporter
 // alone brought protobufjs and about 3 MB of heap.)
 
-const MAX_SCOPES = 100;
-
 /** The LoggerProvider's processor: each record is encoded as it is emitted, then dropped. */
 class EncodingLogProcessor implements LogRecordProcessor {
-  private readonly scopes = new Map<string, Buffer>();
+  private readonly scopes = new ScopeEncodings();
   readonly onEmit: (record: SdkLogRecord) => void;
 
   constructor(private readonly sender: OtlpSender) {
     this.onEmit = safeCall('log record export', (record: SdkLogRecord) => {
-      sender.offer(this.scopeOf(record.instrumentationScope), writeSdkLogRecord, record);
+      sender.offer(this.scopes.of(record.instrumentationScope), writeSdkLogRecord, record);
     });
-  }
-
-  private scopeOf(scope: InstrumentationScope): Buffer {
-    const key = `${scope.name}@${scope.version ?? ''}`;
-    let encoded = this.scopes.get(key);
-    if (encoded === undefined) {
-      encoded = encodeScope(scope.name, scope.version);
-      if (this.scopes.size < MAX_SCOPES) this.scopes.set(key, encoded);
-    }
-    return encoded;
   }
 
   forceFlush(): Promise<void> {

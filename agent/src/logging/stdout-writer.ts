@@ -3,10 +3,11 @@ import { writeSync, writevSync } from 'node:fs';
 // The stdout every JSON line goes through (pino's and the access log's), in order. Lines are
 // kept as a list of strings and written with one synchronous write per ~16 KiB, and at least
 // every 200 ms. What a full pipe does not take waits as a list of buffers written with writev,
-// never concatenated again (which, with a slow reader, would copy megabytes per flush). Written by hand instead of pino.destination (sonic-boom) because sonic-boom
-// appends every line to one growing string and measures its UTF-8 length on each write, which
-// flattens and scans the whole pending buffer per line: in CPU profiles of the access log it
-// cost more than building the line itself.
+// never concatenated again (which, with a slow reader, would copy megabytes per flush).
+// Written by hand instead of pino.destination (sonic-boom) because sonic-boom appends every
+// line to one growing string and measures its UTF-8 length on each write, which flattens and
+// scans the whole pending buffer per line: in CPU profiles of the access log it cost more than
+// building the line itself.
 //
 // A full pipe (EAGAIN, stdout is non-blocking once Node has touched it) keeps the lines for
 // the next attempt; past MAX_PENDING bytes the writer waits for the reader instead of

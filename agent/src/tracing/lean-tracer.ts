@@ -2,6 +2,8 @@ import { randomFillSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   INVALID_SPAN_CONTEXT,
+  INVALID_SPANID,
+  INVALID_TRACEID,
   SpanKind,
   TraceFlags,
   context as contextApi,
@@ -21,7 +23,7 @@ import { LeanSpan, toPerformanceMs, type SpanEndListener, type SpanScope } from 
 // samplers decide what is exported. Instrumentations get their tracers from here through the
 // global API, like from any provider.
 
-const ZEROS: Record<number, string> = { 8: '0'.repeat(16), 16: '0'.repeat(32) };
+const ZEROS: Record<number, string> = { 8: INVALID_SPANID, 16: INVALID_TRACEID };
 
 /** Random ids from a pooled buffer: one crypto call per 512 ids instead of one per id. */
 class IdSource {

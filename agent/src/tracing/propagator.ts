@@ -1,4 +1,4 @@
-import { trace, type Context, type SpanContext, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import { INVALID_SPANID, INVALID_TRACEID, trace, type Context, type SpanContext, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
 import { TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Experiments } from '../commerce/experiments.ts';
 import { LeanContext } from './lean-context.ts';
@@ -41,8 +41,6 @@ export class ShopscopePropagator implements TextMapPropagator {
 
 const TRACE_PARENT = 'traceparent';
 const TRACE_STATE = 'tracestate';
-const ZERO_TRACE_ID = '0'.repeat(32);
-const ZERO_SPAN_ID = '0'.repeat(16);
 
 /**
  * `00-<trace id>-<parent id>-<flags>` exactly, lowercase hex, ids not all zeros: the span
@@ -56,7 +54,7 @@ export function version00TraceParent(header: string | string[] | undefined): Spa
   if (!isLowerHex(header, 3, 35) || !isLowerHex(header, 36, 52) || !isLowerHex(header, 53, 55)) return undefined;
   const traceId = header.slice(3, 35);
   const spanId = header.slice(36, 52);
-  if (traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return undefined;
+  if (traceId === INVALID_TRACEID || spanId === INVALID_SPANID) return undefined;
   return { traceId, spanId, traceFlags: parseInt(header.slice(53, 55), 16), isRemote: true };
 }
 

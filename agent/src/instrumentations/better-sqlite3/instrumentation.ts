@@ -158,21 +158,20 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
   private traceIterate(db: DatabaseLike | undefined, sql: string, call: () => Iterator<unknown>): Iterator<unknown> {
     const span = this.startSpan(db, sql);
     if (span === undefined) return call();
+    let open = true;
+    const end = (failure?: { error: unknown }): void => {
+      if (!open) return;
+      open = false;
+      if (failure) recordFailure(span, failure.error);
+      span.end();
+    };
     let rows: Iterator<unknown>;
     try {
       rows = call();
     } catch (error) {
-      recordFailure(span, error);
-      span.end();
+      end({ error });
       throw error;
     }
-    let open = true;
-    const end = (error?: unknown): void => {
-      if (!open) return;
-      open = false;
-      if (error !== undefined) recordFailure(span, error);
-      span.end();
-    };
     const traced: IterableIterator<unknown> = {
       next(...args: [] | [unknown]) {
         try {
@@ -180,7 +179,7 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
           if (result.done) end();
           return result;
         } catch (error) {
-          end(error);
+          end({ error });
           throw error;
         }
       },
@@ -189,7 +188,7 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
         return rows.return ? rows.return(value) : { done: true, value };
       },
       throw(error?: unknown) {
-        end(error);
+        end({ error });
         if (rows.throw) return rows.throw(error);
         throw error;
       },
