@@ -44,6 +44,9 @@ describe('OTLP export headers from the environment', () => {
   });
 });
 
+/** SPAN_KIND_SERVER in OTLP's enum. */
+const OTLP_SERVER = 2;
+
 describe('an app exporting with headers', () => {
   const receiver = new OtlpReceiver();
   let app: AppProcess;
@@ -73,5 +76,17 @@ describe('an app exporting with headers', () => {
       expect(headers['x-scope-orgid'], path).toBe(path === '/v1/logs' ? 'shop-logs' : 'shop');
       expect(headers['content-type'], path).toBe('application/x-protobuf');
     }
+  });
+
+  it('never traces its own export requests (the app makes no outbound call, so no CLIENT span)', async () => {
+    // A second request after the first export: had an export been traced, its span would be
+    // in one of the following batches.
+    const before = receiver.received.filter((r) => r.path === '/v1/traces').length;
+    await (await fetch(`http://127.0.0.1:${app.port}/`)).text();
+    await receiver.waitFor(() => receiver.received.filter((r) => r.path === '/v1/traces').length >= before + 1);
+    await (await fetch(`http://127.0.0.1:${app.port}/`)).text();
+    await receiver.waitFor(() => receiver.received.filter((r) => r.path === '/v1/traces').length >= before + 2);
+    expect(receiver.spans.filter((s) => s.kind === OTLP_SERVER).length).toBeGreaterThanOrEqual(3);
+    expect(receiver.spans.filter((s) => s.kind !== OTLP_SERVER)).toEqual([]);
   });
 });
