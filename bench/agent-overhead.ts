@@ -101,9 +101,14 @@ async function drive(port: number, path: string, seconds: number): Promise<Sampl
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
-/** User + system CPU of a process (all its threads), in microseconds. */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/**
+ * User + system CPU in microseconds: of the whole process (all its threads), or of its main
+ * thread only (`/proc/<pid>/task/<pid>`), the one JavaScript runs on. A saturated server is
+ * limited by its main thread, so the main-thread ratio is what the req/s ratio tends to.
+ */
+function cpuMicros(pid: number, mainThread = false): number {
+  const path = mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
@@ -160,20 +165,23 @@ async function benchRoute(name: string, script: string, path: string, sink: stri
     // second). p99 added = agent's median p99 minus the uninstrumented one's. CPU per request
     // (from /proc, all threads) is the figure least disturbed by other load on the machine.
     const rate = Math.round(result.agent.rps / 2);
-    const fixed: Record<ModeName, { p50: number[]; p99: number[]; cpu: number[] }> = {
-      none: { p50: [], p99: [], cpu: [] },
-      'otel-auto': { p50: [], p99: [], cpu: [] },
-      agent: { p50: [], p99: [], cpu: [] },
+    const fixed: Record<ModeName, { p50: number[]; p99: number[]; cpu: number[]; mainCpu: number[] }> = {
+      none: { p50: [], p99: [], cpu: [], mainCpu: [] },
+      'otel-auto': { p50: [], p99: [], cpu: [], mainCpu: [] },
+      agent: { p50: [], p99: [], cpu: [], mainCpu: [] },
     };
     const origin = (mode: ModeName): string => `http://127.0.0.1:${servers[mode].port}`;
     for (const mode of MODES) await openLoop({ origin: origin(mode), path, rate, seconds: WARMUP_SECONDS });
     for (let round = 0; round < LATENCY_ROUNDS; round++) {
       const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
       for (const mode of order) {
-        const before = cpuMicros(servers[mode].child.pid!);
+        const pid = servers[mode].child.pid!;
+        const before = cpuMicros(pid);
+        const mainBefore = cpuMicros(pid, true);
         const sample = await openLoop({ origin: origin(mode), path, rate, seconds: SECONDS });
         if (sample.errors > 0) throw new Error(`${sample.errors} failed requests at ${rate} req/s (${mode})`);
-        fixed[mode].cpu.push((cpuMicros(servers[mode].child.pid!) - before) / sample.completed);
+        fixed[mode].cpu.push((cpuMicros(pid) - before) / sample.completed);
+        fixed[mode].mainCpu.push((cpuMicros(pid, true) - mainBefore) / sample.completed);
         fixed[mode].p50.push(sample.p50Ms);
         fixed[mode].p99.push(sample.p99Ms);
       }
@@ -182,9 +190,11 @@ async function benchRoute(name: string, script: string, path: string, sink: stri
     for (const mode of MODES) {
       const f = fixed[mode];
       console.log(
-        `  ${mode.padEnd(10)} p50 ${median(f.p50).toFixed(2).padStart(6)} ms   p99 ${median(f.p99).toFixed(2).padStart(6)} ms   CPU ${median(f.cpu).toFixed(1).padStart(6)} µs/request   (p99 by round: ${f.p99.map((x) => x.toFixed(1)).join(', ')})`,
+        `  ${mode.padEnd(10)} p50 ${median(f.p50).toFixed(2).padStart(6)} ms   p99 ${median(f.p99).toFixed(2).padStart(6)} ms   CPU ${median(f.cpu).toFixed(1).padStart(6)} µs/request (main thread ${median(f.mainCpu).toFixed(1).padStart(6)})   (p99 by round: ${f.p99.map((x) => x.toFixed(1)).join(', ')})`,
       );
     }
+    const mainRatio = (mode: ModeName): string => (median(fixed.none.mainCpu) / median(fixed[mode].mainCpu)).toFixed(2);
+    console.log(`  main-thread CPU per request, none / mode: otel-auto ${mainRatio('otel-auto')}×, agent ${mainRatio('agent')}×`);
     const added = median(fixed.agent.p99) - median(fixed.none.p99);
     return Object.assign(result, { p99Added: added });
   } finally {
