@@ -163,7 +163,8 @@ async function benchRoute(name: string, script: string, path: string, sink: stri
     // saturated. The load is open-loop and evenly spaced (see open-loop.ts: autocannon's rate
     // limit sends each second's quota back to back, which is full load for part of every
     // second). p99 added = agent's median p99 minus the uninstrumented one's. CPU per request
-    // (from /proc, all threads) is the figure least disturbed by other load on the machine.
+    // (from /proc: all threads, and the main thread alone) is the figure least disturbed by
+    // other load on the machine.
     const rate = Math.round(result.agent.rps / 2);
     const fixed: Record<ModeName, { p50: number[]; p99: number[]; cpu: number[]; mainCpu: number[] }> = {
       none: { p50: [], p99: [], cpu: [], mainCpu: [] },
