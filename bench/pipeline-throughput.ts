@@ -1,11 +1,12 @@
-// Pushes spans and logs through the real collector into Tempo and Loki at increasing rates
+// Pushes spans and logs through the real collector into Jaeger and VictoriaLogs at increasing rates
 // and prints the highest rate held for the whole window with nothing dropped, with the CPU
 // and memory of each back end at that rate.
 //
 //   npm run bench:pipeline -- [--rates 500,1000,2000,4000] [--seconds 60]
 //
-// It runs its own copy of the stack on shifted ports (data under a temp folder) with tail
-// sampling keeping 100 % of traces, so every span sent should reach Tempo; it stops it after.
+// It runs its own copy of the stack on shifted ports (data under a temp folder); outside the
+// production profile every trace is kept, so every span sent should reach Jaeger and every log
+// line VictoriaLogs, as their own counters tell. It stops the stack after.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -32,25 +33,24 @@ const dataDir = mkdtempSync(join(tmpdir(), 'shopscope-bench-stack-'));
 const env = {
   ...process.env,
   SHOPSCOPE_STACK_DATA_DIR: dataDir,
+  SHOPSCOPE_PROFILE: 'local',
   SHOPSCOPE_OTLP_GRPC_PORT: '24317',
   SHOPSCOPE_OTLP_HTTP_PORT: '24318',
   SHOPSCOPE_COLLECTOR_METRICS_PORT: '28888',
-  SHOPSCOPE_TEMPO_PORT: '23200',
-  SHOPSCOPE_TEMPO_GRPC_PORT: '29096',
-  SHOPSCOPE_TEMPO_OTLP_GRPC_PORT: '24417',
-  SHOPSCOPE_TEMPO_OTLP_HTTP_PORT: '24418',
-  SHOPSCOPE_TEMPO_MEMBERLIST_PORT: '27946',
-  SHOPSCOPE_LOKI_PORT: '23100',
-  SHOPSCOPE_LOKI_GRPC_PORT: '29095',
-  SHOPSCOPE_LOKI_MEMBERLIST_PORT: '27947',
+  SHOPSCOPE_JAEGER_PORT: '26686',
+  SHOPSCOPE_JAEGER_GRPC_PORT: '26685',
+  SHOPSCOPE_JAEGER_OTLP_GRPC_PORT: '24417',
+  SHOPSCOPE_JAEGER_OTLP_HTTP_PORT: '24418',
+  SHOPSCOPE_JAEGER_HEALTH_PORT: '23133',
+  SHOPSCOPE_JAEGER_METRICS_PORT: '24269',
+  SHOPSCOPE_VICTORIALOGS_PORT: '29428',
   SHOPSCOPE_PROMETHEUS_PORT: '29090',
-  SHOPSCOPE_SAMPLE_PERCENT: '100',
 };
 const otlp = `http://127.0.0.1:${env.SHOPSCOPE_OTLP_HTTP_PORT}`;
 const sources = {
   collector: `http://127.0.0.1:${env.SHOPSCOPE_COLLECTOR_METRICS_PORT}/metrics`,
-  tempo: `http://127.0.0.1:${env.SHOPSCOPE_TEMPO_PORT}/metrics`,
-  loki: `http://127.0.0.1:${env.SHOPSCOPE_LOKI_PORT}/metrics`,
+  jaeger: `http://127.0.0.1:${env.SHOPSCOPE_JAEGER_METRICS_PORT}/metrics`,
+  victorialogs: `http://127.0.0.1:${env.SHOPSCOPE_VICTORIALOGS_PORT}/metrics`,
 };
 
 /** Sums every sample of the named counters in a Prometheus text exposition. */
@@ -74,17 +74,20 @@ const dropCounters = {
     'otelcol_exporter_enqueue_failed_spans_total',
     'otelcol_exporter_enqueue_failed_log_records_total',
   ],
-  tempo: ['tempo_discarded_spans_total', 'tempo_distributor_spans_received_total'],
-  loki: ['loki_discarded_samples_total', 'loki_distributor_lines_received_total'],
+  // Jaeger is a collector too: what its OTLP receiver took, refused, and its storage exporter failed.
+  jaeger: ['otelcol_receiver_refused_spans_total', 'otelcol_exporter_send_failed_spans_total'],
+  victorialogs: ['vl_rows_dropped_total'],
 };
+const receivedCounters = { jaeger: 'otelcol_exporter_sent_spans_total', victorialogs: 'vl_rows_ingested_total' } as const;
 
 async function snapshot() {
-  const [collector, tempo, loki] = await Promise.all([
+  const [collector, jaeger, victorialogs] = await Promise.all([
     counters(sources.collector, dropCounters.collector),
-    counters(sources.tempo, dropCounters.tempo),
-    counters(sources.loki, dropCounters.loki),
+    counters(sources.jaeger, [...dropCounters.jaeger, receivedCounters.jaeger]),
+    counters(sources.victorialogs, [...dropCounters.victorialogs, receivedCounters.victorialogs]),
   ]);
-  return { ...collector, ...tempo, ...loki };
+  const prefixed = (prefix: string, sums: Record<string, number>) => Object.fromEntries(Object.entries(sums).map(([k, v]) => [`${prefix}:${k}`, v]));
+  return { ...prefixed('collector', collector), ...prefixed('jaeger', jaeger), ...prefixed('victorialogs', victorialogs) };
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -152,8 +155,8 @@ interface Row {
   sentSpans: number;
   sentLogs: number;
   dropped: number;
-  tempoReceived: number;
-  lokiReceived: number;
+  jaegerReceived: number;
+  victoriaLogsReceived: number;
   failedPosts: number;
   usage: Record<string, { cpuPercent: number; rssMb: number }>;
   sustained: boolean;
@@ -187,28 +190,30 @@ async function runRate(rate: number, pids: Record<string, number>): Promise<Row>
   await new Promise((r) => setTimeout(r, drainSeconds * 1000));
   const after = await snapshot();
   const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
-  const dropped = [...dropCounters.collector, 'tempo_discarded_spans_total', 'loki_discarded_samples_total'].reduce((sum, n) => sum + delta(n), 0);
+  const dropped = Object.entries(dropCounters)
+    .flatMap(([source, names]) => names.map((n) => `${source}:${n}`))
+    .reduce((sum, n) => sum + delta(n), 0);
   const achieved = Math.min(sentSpans, sentLogs) / elapsed;
-  const tempoReceived = delta('tempo_distributor_spans_received_total');
-  const lokiReceived = delta('loki_distributor_lines_received_total');
-  const sustained = achieved >= rate * 0.97 && dropped === 0 && failedPosts === 0 && tempoReceived >= sentSpans && lokiReceived >= sentLogs;
-  return { rate, achieved, sentSpans, sentLogs, dropped, tempoReceived, lokiReceived, failedPosts, usage, sustained };
+  const jaegerReceived = delta(`jaeger:${receivedCounters.jaeger}`);
+  const victoriaLogsReceived = delta(`victorialogs:${receivedCounters.victorialogs}`);
+  const sustained = achieved >= rate * 0.97 && dropped === 0 && failedPosts === 0 && jaegerReceived >= sentSpans && victoriaLogsReceived >= sentLogs;
+  return { rate, achieved, sentSpans, sentLogs, dropped, jaegerReceived, victoriaLogsReceived, failedPosts, usage, sustained };
 }
 
-const components: StackComponent[] = ['prometheus', 'loki', 'tempo', 'collector'];
+const components: StackComponent[] = ['prometheus', 'victorialogs', 'jaeger', 'collector'];
 try {
-  await buildAll({ components: ['collector', 'tempo', 'loki', 'prometheus'] });
+  await buildAll({ components: ['collector', 'jaeger', 'victorialogs', 'prometheus'] });
   console.log('bench: starting a private stack on shifted ports ...');
   await up({ env, components });
   const pids = Object.fromEntries((await status({ env })).filter((s) => s.pid && s.component !== 'prometheus').map((s) => [s.component, s.pid!]));
   console.log(`bench: ${seconds} s per rate, spans and logs each at the rate shown (per second)`);
-  console.log('rate/s  achieved/s  spans_sent  tempo_recv  logs_sent  loki_recv  dropped  collector(cpu%,MB)  tempo(cpu%,MB)  loki(cpu%,MB)  held');
+  console.log('rate/s  achieved/s  spans_sent  jaeger_recv  logs_sent  vlogs_recv  dropped  collector(cpu%,MB)  jaeger(cpu%,MB)  vlogs(cpu%,MB)  held');
   let best: Row | undefined;
   for (const rate of rates) {
     const row = await runRate(rate, pids);
     const u = (c: string) => `${row.usage[c]?.cpuPercent.toFixed(0) ?? '-'}%,${row.usage[c]?.rssMb.toFixed(0) ?? '-'}`.padEnd(16);
     console.log(
-      `${String(rate).padEnd(7)} ${row.achieved.toFixed(0).padEnd(11)} ${String(row.sentSpans).padEnd(11)} ${String(row.tempoReceived).padEnd(11)} ${String(row.sentLogs).padEnd(10)} ${String(row.lokiReceived).padEnd(10)} ${String(row.dropped).padEnd(8)} ${u('collector')}    ${u('tempo')}${u('loki')}${row.sustained ? 'yes' : 'no'}`,
+      `${String(rate).padEnd(7)} ${row.achieved.toFixed(0).padEnd(11)} ${String(row.sentSpans).padEnd(11)} ${String(row.jaegerReceived).padEnd(12)} ${String(row.sentLogs).padEnd(10)} ${String(row.victoriaLogsReceived).padEnd(11)} ${String(row.dropped).padEnd(8)} ${u('collector')}    ${u('jaeger')} ${u('victorialogs')}${row.sustained ? 'yes' : 'no'}`,
     );
     if (!row.sustained) break;
     best = row;

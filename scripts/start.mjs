@@ -2,12 +2,14 @@
 // the back ends, the shop under the agent with light traffic, and the alert evaluator.
 // Ctrl-C stops everything. The services' own output goes to .data/logs/.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installNpmPackages, buildAgent, buildStack, root } from './steps.mjs';
+import { installNpmPackages, buildAgent, buildShop, buildStack, root } from './steps.mjs';
 
+const startedAt = Date.now();
 await installNpmPackages();
 await buildAgent();
+await buildShop();
 await buildStack();
 
 const hasStack = existsSync(join(root, 'stack', 'src', 'cli.ts'));
@@ -16,7 +18,7 @@ const logDir = join(root, '.data', 'logs');
 mkdirSync(logDir, { recursive: true });
 
 if (hasStack) {
-  console.log('shopscope: starting the back ends (collector, Tempo, Loki, Prometheus) ...');
+  console.log('shopscope: starting the back ends (Prometheus, VictoriaLogs, Jaeger, collector) ...');
   const up = spawnSync(process.execPath, ['--import', 'tsx', 'stack/src/cli.ts', 'up'], { cwd: root, stdio: 'inherit' });
   if (up.status !== 0) process.exit(1);
 }
@@ -33,7 +35,9 @@ function start(name, args, extraEnv = {}) {
 }
 
 console.log('shopscope: starting the sample shop under the agent, with light demo traffic ...');
-const shop = start('shop', ['--import', 'tsx', 'sample-shop/src/run-all.ts'], {
+// The compiled shop (built above) when it is current; the TypeScript source through tsx otherwise.
+const runAll = existsSync(join(root, 'sample-shop', 'dist', 'run-all.js')) ? ['sample-shop/dist/run-all.js'] : ['--import', 'tsx', 'sample-shop/src/run-all.ts'];
+const shop = start('shop', runAll, {
   SHOPSCOPE_DEMO_TRAFFIC: process.env.SHOPSCOPE_DEMO_TRAFFIC ?? '1',
 });
 const ready = await new Promise((resolve) => {
@@ -52,20 +56,29 @@ if (hasAlerts) {
   console.log('shopscope: starting the alert evaluator ...');
   start('alerts', ['--import', 'tsx', 'alerts/src/main.ts']);
 }
+// `npm run stack -- status` shows these processes' memory beside the back ends'.
+const stackDataDir = process.env.SHOPSCOPE_STACK_DATA_DIR || join(root, '.data', 'stack');
+const demoPids = join(stackDataDir, 'run', 'demo.json');
+mkdirSync(join(stackDataDir, 'run'), { recursive: true });
+writeFileSync(demoPids, JSON.stringify([{ name: 'npm-start', pid: process.pid }, ...children.map(({ name, child }) => ({ name, pid: child.pid }))]));
+const readySeconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 
 const token = process.env.SHOPSCOPE_ADMIN_TOKEN || 'shopscope-admin';
+const port = (name, fallback) => process.env[name] || String(fallback);
+const jaeger = `http://127.0.0.1:${port('SHOPSCOPE_JAEGER_PORT', 16686)}`;
 console.log(`
-shopscope demo is running (Ctrl-C stops everything)
+shopscope demo is running, ready in ${readySeconds}s (Ctrl-C stops everything)
   storefront      http://127.0.0.1:8080/
-  shop API        http://127.0.0.1:8080/api/products
+  shop API        http://127.0.0.1:8080/api/products   every answer carries x-transaction-id (its trace id)
   fault flags     curl -H "Authorization: Bearer ${token}" http://127.0.0.1:8080/admin/flags
                   curl -X PUT -H "Authorization: Bearer ${token}" -H 'content-type: application/json' -d '{"paymentFailureRate":0.5}' http://127.0.0.1:8080/admin/flags
   shop metrics    http://127.0.0.1:9464/metrics (gateway) … 9469 (inventory)${hasStack ? `
-  Prometheus      http://127.0.0.1:9090/graph   e.g. sum by (service) (rate(http_server_request_duration_seconds_count[1m]))
-  Tempo           http://127.0.0.1:3200/api/search?q={status=error}   and /api/traces/<x-transaction-id>
-  Loki            http://127.0.0.1:3100/loki/api/v1/query_range?query={service_name="orders"}
+  Prometheus      http://127.0.0.1:${port('SHOPSCOPE_PROMETHEUS_PORT', 9090)}/graph   e.g. sum by (service) (rate(http_server_request_duration_seconds_count[1m]))
+  Jaeger (API)    ${jaeger}/api/traces/<x-transaction-id>   ${jaeger}/api/services   ${jaeger}/api/dependencies?endTs=<ms>&lookback=3600000
+                  no web UI is bundled (the Jaeger Go module ships none): use the API, or Grafana's Jaeger data source on ${jaeger}
+  VictoriaLogs    http://127.0.0.1:${port('SHOPSCOPE_VICTORIALOGS_PORT', 9428)}/select/vmui/   (web UI; LogsQL e.g. trace_id:"<x-transaction-id>")
   collector       OTLP 127.0.0.1:4317 (gRPC) / 4318 (HTTP), own metrics http://127.0.0.1:8888/metrics
-  stack           npm run stack -- status | logs [component]` : ''}${hasAlerts ? `
+  stack           npm run stack -- status   (each process's memory) | logs [component]` : ''}${hasAlerts ? `
   alerts          http://127.0.0.1:9094/api/alerts   and /api/notifications` : ''}
   logs            ${logDir}/
 `);
@@ -83,6 +96,7 @@ async function stopAll(code) {
       }),
     ),
   );
+  rmSync(demoPids, { force: true });
   if (hasStack) spawnSync(process.execPath, ['--import', 'tsx', 'stack/src/cli.ts', 'down'], { cwd: root, stdio: 'inherit' });
   console.log('shopscope: stopped');
   process.exit(code);

@@ -95,7 +95,15 @@ export async function buildAgent() {
   });
 }
 
-/** Builds or finds the back ends (collector, Tempo, Loki, k6, Prometheus); prints its own lines. */
+/** The shop compiled to sample-shop/dist: its services then run without the tsx loader. */
+export async function buildShop() {
+  if (!existsSync(join(root, 'sample-shop', 'tsconfig.build.json'))) return;
+  await step('build the sample shop (tsc)', () => {
+    run('npm', ['run', '--silent', 'build', '-w', '@shopscope/sample-shop']);
+  });
+}
+
+/** Builds or finds the back ends (collector, Jaeger, VictoriaLogs, Prometheus); prints its own lines. */
 export async function buildStack() {
   if (!existsSync(join(root, 'stack', 'src', 'build.ts'))) return;
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'stack/src/build.ts'], { cwd: root, stdio: 'inherit' });

@@ -6,11 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { collectorRecipe } from './build/collector.ts';
 import { requireGo } from './build/go.ts';
 import { withBuildLock } from './build/lock.ts';
-import { k6Recipe } from './build/k6.ts';
-import { lokiRecipe } from './build/loki.ts';
+import { jaegerRecipe } from './build/jaeger.ts';
 import { prometheusRecipe } from './build/prometheus.ts';
 import { BUILD_COMPONENTS, binDirOf, isBuilt, workDirOf, writeStamp, type BuildComponent, type BuildRecipe } from './build/recipe.ts';
-import { tempoRecipe } from './build/tempo.ts';
+import { victoriaLogsRecipe } from './build/victorialogs.ts';
 import { describeError, StackError } from './errors.ts';
 import { loadSettings, type Environment, type StackSettings } from './settings.ts';
 import { loadVersions } from './versions.ts';
@@ -18,7 +17,7 @@ import { loadVersions } from './versions.ts';
 export { BUILD_COMPONENTS, type BuildComponent } from './build/recipe.ts';
 
 export interface BuildOptions {
-  /** Default: all of them, in the order collector, k6, Tempo, Loki, Prometheus. */
+  /** Default: all of them, in the order collector, Jaeger, VictoriaLogs, Prometheus. */
   readonly components?: readonly BuildComponent[];
   readonly env?: Environment;
   /** Receives one line per step; default prints to stdout. */
@@ -38,9 +37,8 @@ export function recipes(settings: StackSettings): Record<BuildComponent, BuildRe
   const versions = loadVersions();
   return {
     collector: collectorRecipe(settings, versions),
-    k6: k6Recipe(versions),
-    tempo: tempoRecipe(versions),
-    loki: lokiRecipe(versions),
+    jaeger: jaegerRecipe(versions),
+    victorialogs: victoriaLogsRecipe(versions),
     prometheus: prometheusRecipe(versions),
   };
 }

@@ -1,13 +1,15 @@
 // `npm run stack -- up|down|status|logs [component...]`
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoProcesses } from './demo-processes.ts';
 import { describeError } from './errors.ts';
+import { loadSettings } from './settings.ts';
 import { down, logs, status, up, type StackComponent } from './supervisor.ts';
 
 const USAGE = `usage: npm run stack -- <command> [component...]
-  up      start the back ends (default: prometheus loki tempo collector) and wait until healthy
+  up      start the back ends (default: prometheus victorialogs jaeger collector) and wait until healthy
   down    stop them (SIGTERM, then SIGKILL after SHOPSCOPE_STACK_STOP_TIMEOUT_MS)
-  status  show each component's state, pid, address and log file
+  status  show each component's state, pid, resident memory, address and log file
   logs    print the last lines of each log (-n <lines>, default 50)
 See stack/README.md for the environment variables.`;
 
@@ -38,10 +40,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'status': {
       const rows = await status({ components: named });
+      const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${(bytes / 1048576).toFixed(0)}MB`);
       for (const row of rows) {
         const ports = Object.entries(row.ports).map(([name, port]) => `${name}=${port}`).join(' ');
-        process.stdout.write(`${row.component.padEnd(10)} ${row.state.padEnd(9)} pid=${String(row.pid ?? '-').padEnd(8)} ${row.url.padEnd(24)} ${ports}  log: ${row.logFile}\n`);
+        process.stdout.write(`${row.component.padEnd(12)} ${row.state.padEnd(9)} pid=${String(row.pid ?? '-').padEnd(8)} rss=${mib(row.rssBytes).padEnd(6)} ${row.url.padEnd(24)} ${ports}  log: ${row.logFile}\n`);
       }
+      const demo = named ? [] : demoProcesses(loadSettings());
+      for (const row of demo) process.stdout.write(`${row.name.padEnd(22)} pid=${String(row.pid).padEnd(8)} rss=${mib(row.rssBytes)}\n`);
+      const total = [...rows, ...demo].reduce((sum, row) => sum + (row.rssBytes ?? 0), 0);
+      process.stdout.write(`total rss=${mib(total)}${demo.length > 0 ? ' (back ends and the demo)' : ''}\n`);
       return rows.every((row) => row.state === 'running') ? 0 : 3;
     }
     case 'logs':

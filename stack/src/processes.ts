@@ -20,6 +20,16 @@ function readArgv(pid: number): string[] | undefined {
   }
 }
 
+/** The process's resident memory (VmRSS), or undefined once it is gone. */
+export function residentBytes(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True while the process exists and is not a zombie waiting to be reaped. */
 export function isAlive(pid: number): boolean {
   try {

@@ -12,14 +12,13 @@ export const PORT_VARIABLES = {
   otlpGrpc: ['SHOPSCOPE_OTLP_GRPC_PORT', 4317],
   otlpHttp: ['SHOPSCOPE_OTLP_HTTP_PORT', 4318],
   collectorMetrics: ['SHOPSCOPE_COLLECTOR_METRICS_PORT', 8888],
-  tempoHttp: ['SHOPSCOPE_TEMPO_PORT', 3200],
-  tempoGrpc: ['SHOPSCOPE_TEMPO_GRPC_PORT', 9096],
-  tempoOtlpGrpc: ['SHOPSCOPE_TEMPO_OTLP_GRPC_PORT', 4417],
-  tempoOtlpHttp: ['SHOPSCOPE_TEMPO_OTLP_HTTP_PORT', 4418],
-  tempoMemberlist: ['SHOPSCOPE_TEMPO_MEMBERLIST_PORT', 7946],
-  lokiHttp: ['SHOPSCOPE_LOKI_PORT', 3100],
-  lokiGrpc: ['SHOPSCOPE_LOKI_GRPC_PORT', 9095],
-  lokiMemberlist: ['SHOPSCOPE_LOKI_MEMBERLIST_PORT', 7947],
+  jaegerQuery: ['SHOPSCOPE_JAEGER_PORT', 16686],
+  jaegerQueryGrpc: ['SHOPSCOPE_JAEGER_GRPC_PORT', 16685],
+  jaegerOtlpGrpc: ['SHOPSCOPE_JAEGER_OTLP_GRPC_PORT', 4417],
+  jaegerOtlpHttp: ['SHOPSCOPE_JAEGER_OTLP_HTTP_PORT', 4418],
+  jaegerHealth: ['SHOPSCOPE_JAEGER_HEALTH_PORT', 13133],
+  jaegerMetrics: ['SHOPSCOPE_JAEGER_METRICS_PORT', 14269],
+  victoriaLogs: ['SHOPSCOPE_VICTORIALOGS_PORT', 9428],
   prometheus: ['SHOPSCOPE_PROMETHEUS_PORT', 9090],
   storefront: ['SHOPSCOPE_STOREFRONT_PORT', 8080],
   alerts: ['SHOPSCOPE_ALERTS_PORT', 9094],
@@ -40,7 +39,16 @@ export interface StackSettings {
   readonly startTimeoutMs: number;
   /** How long `down` waits after SIGTERM before it sends SIGKILL. */
   readonly stopTimeoutMs: number;
+  /** `prod` adds the collector's tail sampling; every other profile keeps every trace. */
+  readonly profile: StackProfile;
+  /** Where the collector sends traces (OTLP gRPC host:port): the bundled Jaeger unless moved. */
+  readonly tracesOtlpEndpoint: string;
+  /** Where the collector sends logs (an OTLP/HTTP logs URL): the bundled VictoriaLogs unless moved. */
+  readonly logsOtlpEndpoint: string;
 }
+
+export const STACK_PROFILES = ['local', 'dev', 'stage', 'prod'] as const;
+export type StackProfile = (typeof STACK_PROFILES)[number];
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -65,8 +73,23 @@ export function loadSettings(env: Environment = process.env): StackSettings {
     if (other) throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `port ${port} is given to both ${other} and ${key}`);
     taken.set(port, key);
   }
+  const profile = (env.SHOPSCOPE_PROFILE || 'local') as StackProfile;
+  if (!STACK_PROFILES.includes(profile)) {
+    throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `SHOPSCOPE_PROFILE=${profile} is not one of ${STACK_PROFILES.join(', ')}`);
+  }
+  const logsOtlpEndpoint = env.SHOPSCOPE_LOGS_OTLP_ENDPOINT || `http://127.0.0.1:${ports.victoriaLogs}/insert/opentelemetry/v1/logs`;
+  if (!URL.canParse(logsOtlpEndpoint)) {
+    throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `SHOPSCOPE_LOGS_OTLP_ENDPOINT=${logsOtlpEndpoint} is not a URL (e.g. http://127.0.0.1:3100/otlp/v1/logs)`);
+  }
+  const tracesOtlpEndpoint = env.SHOPSCOPE_TRACES_OTLP_ENDPOINT || `127.0.0.1:${ports.jaegerOtlpGrpc}`;
+  if (!/^[^\s/:]+:\d{1,5}$/.test(tracesOtlpEndpoint)) {
+    throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `SHOPSCOPE_TRACES_OTLP_ENDPOINT=${tracesOtlpEndpoint} is not host:port for OTLP gRPC (e.g. tempo.internal:4317)`);
+  }
   return Object.freeze({
     repoRoot,
+    profile,
+    tracesOtlpEndpoint,
+    logsOtlpEndpoint,
     cacheDir: resolve(env.SHOPSCOPE_CACHE_DIR || join(env.HOME || homedir(), '.cache', 'shopscope')),
     dataDir: resolve(env.SHOPSCOPE_STACK_DATA_DIR || join(repoRoot, '.data', 'stack')),
     ports: Object.freeze(ports),

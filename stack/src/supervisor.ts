@@ -1,4 +1,4 @@
-// up / down / status / logs for the local back ends: Prometheus, Loki, Tempo and the collector.
+// up / down / status / logs for the local back ends: Prometheus, VictoriaLogs, Jaeger and the collector.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { binaryPath, isReady } from './build.ts';
@@ -6,13 +6,13 @@ import { componentsNamed, type ComponentSpec, type StackComponent } from './comp
 import { StackError } from './errors.ts';
 import { isHealthy, waitHealthy } from './health.ts';
 import { readTail } from './log-tail.ts';
-import { findProcesses, isAlive, launch, readPidFile, removePidFile, START_MARKER, terminate } from './processes.ts';
+import { findProcesses, isAlive, launch, readPidFile, removePidFile, residentBytes, START_MARKER, terminate } from './processes.ts';
 import { loadSettings, logDir, type Environment, type StackSettings } from './settings.ts';
 
 export { STACK_COMPONENTS, type StackComponent } from './components/index.ts';
 
 export interface SupervisorOptions {
-  /** Default: all four, started in the order prometheus, loki, tempo, collector. */
+  /** Default: all four, started in the order prometheus, victorialogs, jaeger, collector. */
   readonly components?: readonly StackComponent[];
   /** Default: process.env. Ports, data folder and timeouts are read from it (see README). */
   readonly env?: Environment;
@@ -26,6 +26,8 @@ export interface ComponentStatus {
   readonly component: StackComponent;
   readonly state: ComponentState;
   readonly pid: number | undefined;
+  /** Resident memory of the process, when it runs. */
+  readonly rssBytes: number | undefined;
   readonly url: string;
   readonly ports: Readonly<Record<string, number>>;
   readonly logFile: string;
@@ -58,7 +60,7 @@ async function statusOf(settings: StackSettings, spec: ComponentSpec): Promise<C
   const pids = livePids(settings, spec);
   const pid = pids[0];
   const state: ComponentState = pid === undefined ? 'stopped' : (await isHealthy(spec.health(settings))) ? 'running' : 'unhealthy';
-  return { component: spec.name, state, pid, url: spec.url(settings), ports: spec.ports(settings), logFile: paths(settings, spec).logFile };
+  return { component: spec.name, state, pid, rssBytes: pid === undefined ? undefined : residentBytes(pid), url: spec.url(settings), ports: spec.ports(settings), logFile: paths(settings, spec).logFile };
 }
 
 export async function status(options: SupervisorOptions = {}): Promise<ComponentStatus[]> {

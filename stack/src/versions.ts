@@ -4,8 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { StackError } from './errors.ts';
 
-const moduleSum = z.string().regex(/^h1:[A-Za-z0-9+/]+=*$/);
-
 const schema = z.object({
   go: z.object({ minimum: z.string().regex(/^\d+\.\d+$/) }),
   collector: z.object({
@@ -15,18 +13,14 @@ const schema = z.object({
     providersVersion: z.string(),
     manifest: z.string(),
   }),
-  tempo: z.object({ version: z.string(), module: z.string(), moduleVersion: z.string(), moduleSum, package: z.string() }),
-  loki: z.object({
-    version: z.string(),
+  jaeger: z.object({
+    version: z.string().regex(/^v\d+\.\d+\.\d+$/),
     module: z.string(),
-    moduleVersion: z.string(),
-    moduleSum,
-    pushModule: z.string(),
-    pushModuleVersion: z.string(),
-    pushModuleSum: moduleSum,
     package: z.string(),
+    /** Replace directives of the module's own go.mod, repeated in the wrapper module (old => new@version). */
+    replace: z.record(z.string(), z.string().includes('@')),
   }),
-  k6: z.object({ version: z.string(), module: z.string(), moduleVersion: z.string() }),
+  victorialogs: z.object({ version: z.string().regex(/^v\d+\.\d+\.\d+$/), package: z.string() }),
   prometheus: z.object({ version: z.string(), debianPackage: z.string(), binaries: z.array(z.string()).min(1) }),
 });
 

@@ -17,11 +17,11 @@ describe('a component that fails to start', () => {
   let squatter: Server;
 
   beforeAll(async () => {
-    await buildAll({ components: ['loki'], log: quiet });
+    await buildAll({ components: ['victorialogs'], log: quiet });
     await down({ env, log: quiet });
     // Holds the port and hangs up on every caller, so health checks fail fast.
     squatter = createServer((socket) => socket.destroy());
-    await new Promise<void>((done) => squatter.listen(settings.ports.lokiHttp, '127.0.0.1', done));
+    await new Promise<void>((done) => squatter.listen(settings.ports.victoriaLogs, '127.0.0.1', done));
   }, 45 * 60_000);
 
   afterAll(async () => {
@@ -30,16 +30,16 @@ describe('a component that fails to start', () => {
   });
 
   it('is named, with the tail of its log, when its port is taken', async () => {
-    const error = await up({ env, components: ['loki'], log: quiet }).then(
+    const error = await up({ env, components: ['victorialogs'], log: quiet }).then(
       () => undefined,
       (err: unknown) => err,
     );
     expect(error).toBeInstanceOf(StackError);
     const failure = error as StackError;
     expect(failure.code).toBe('SHOPSCOPE_ERR_START_FAILED');
-    expect(failure.component).toBe('loki');
-    expect(failure.message).toMatch(/^loki exited with code \d+ while starting/);
+    expect(failure.component).toBe('victorialogs');
+    expect(failure.message).toMatch(/^victorialogs exited with code \d+ while starting/);
     expect(failure.logTail).toMatch(/address already in use/);
-    expect(findProcesses(basename(binaryPath('loki', undefined, settings)), settings.dataDir)).toEqual([]);
+    expect(findProcesses(basename(binaryPath('victorialogs', undefined, settings)), settings.dataDir)).toEqual([]);
   });
 });

@@ -30,12 +30,11 @@ describe('stack build', () => {
     expect((performance.now() - started) / 1000).toBeLessThan(20);
     expect(results.map((r) => [r.component, r.cached])).toEqual([
       ['collector', true],
-      ['k6', true],
-      ['tempo', true],
-      ['loki', true],
+      ['jaeger', true],
+      ['victorialogs', true],
       ['prometheus', true],
     ]);
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(4);
   });
 
   it('built the pinned versions', () => {
@@ -45,16 +44,15 @@ describe('stack build', () => {
       return `${result.stdout}${result.stderr}`;
     };
     expect(versionOf('collector', '--version')).toContain(versions.collector.version.slice(1));
-    expect(versionOf('loki', '-version')).toContain(versions.loki.version);
-    expect(versionOf('tempo', '-version')).toContain(versions.tempo.version);
-    expect(versionOf('k6', 'version')).toContain(versions.k6.version);
+    expect(versionOf('victorialogs', '-version')).toContain(`victoria-logs-`);
+    expect(versionOf('jaeger', 'version')).toMatch(/gitVersion|jaeger/i);
     expect(versionOf('prometheus', '--version')).toContain(`version ${versions.prometheus.version}.`);
     const promtool = spawnSync(binaryPath('prometheus', 'promtool'), ['--version'], { encoding: 'utf8' });
     expect(`${promtool.stdout}${promtool.stderr}`).toContain(`promtool, version ${versions.prometheus.version}.`);
   });
 
   it('says in one line that Go is missing', () => {
-    const result = runBuildCli({ ...process.env, PATH: '/usr/bin:/bin', SHOPSCOPE_CACHE_DIR: join(scratch, 'no-go') }, 'k6');
+    const result = runBuildCli({ ...process.env, PATH: '/usr/bin:/bin', SHOPSCOPE_CACHE_DIR: join(scratch, 'no-go') }, 'victorialogs');
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^shopscope: Go 1\.\d+ or newer is needed .*\[SHOPSCOPE_ERR_GO_MISSING\]$/m);
@@ -63,7 +61,7 @@ describe('stack build', () => {
   it('says in one line that the module proxy cannot be reached', () => {
     const result = runBuildCli(
       { ...process.env, SHOPSCOPE_CACHE_DIR: join(scratch, 'offline'), GOPROXY: 'http://127.0.0.1:9', GOMODCACHE: join(scratch, 'modcache') },
-      'k6',
+      'victorialogs',
     );
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -1,5 +1,5 @@
-// The whole local stack on test ports: up, telemetry through the collector into Tempo, Loki and
-// Prometheus, idempotent up, and a down that leaves nothing behind.
+// The whole local stack on test ports: up, telemetry through the collector into Jaeger,
+// VictoriaLogs and Prometheus, idempotent up, and a down that leaves nothing behind.
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,14 +10,13 @@ import { loadSettings } from '../src/settings.ts';
 import { down, status, up, type ComponentStatus } from '../src/supervisor.ts';
 import { eventually, testEnvironment } from './test-env.ts';
 
-// Keep every trace: checks that the caller's environment reaches the collector's config.
-const env = { ...testEnvironment('e2e'), SHOPSCOPE_SAMPLE_PERCENT: '100' };
+const env = testEnvironment('e2e');
 const settings = loadSettings(env);
 const quiet = (): void => {};
 const base = {
   collector: `http://127.0.0.1:${settings.ports.otlpHttp}`,
-  tempo: `http://127.0.0.1:${settings.ports.tempoHttp}`,
-  loki: `http://127.0.0.1:${settings.ports.lokiHttp}`,
+  jaeger: `http://127.0.0.1:${settings.ports.jaegerQuery}`,
+  victoriaLogs: `http://127.0.0.1:${settings.ports.victoriaLogs}`,
   prometheus: `http://127.0.0.1:${settings.ports.prometheus}`,
 };
 
@@ -58,14 +57,16 @@ describe('the local stack', () => {
     await down({ env, log: quiet });
   }, 60_000);
 
-  it('brings prometheus, loki, tempo and the collector up healthy', async () => {
+  it('brings prometheus, victorialogs, jaeger and the collector up healthy, each with its resident memory', async () => {
     expect(first.map((c) => [c.component, c.state])).toEqual([
       ['prometheus', 'running'],
-      ['loki', 'running'],
-      ['tempo', 'running'],
+      ['victorialogs', 'running'],
+      ['jaeger', 'running'],
       ['collector', 'running'],
     ]);
-    expect((await status({ env })).every((c) => c.state === 'running')).toBe(true);
+    const now = await status({ env });
+    expect(now.every((c) => c.state === 'running')).toBe(true);
+    for (const c of now) expect(c.rssBytes, c.component).toBeGreaterThan(1024 * 1024);
   });
 
   it('leaves running components alone on a second up', async () => {
@@ -73,7 +74,7 @@ describe('the local stack', () => {
     expect(again.map((c) => c.pid)).toEqual(first.map((c) => c.pid));
   });
 
-  it('carries an OTLP trace into Tempo and span metrics into Prometheus', async () => {
+  it('carries an OTLP trace into Jaeger and span metrics into Prometheus', async () => {
     const now = BigInt(Date.now()) * 1_000_000n;
     const span = {
       traceId,
@@ -87,15 +88,22 @@ describe('the local stack', () => {
         { key: 'http.route', value: { stringValue: '/products/:id' } },
         { key: 'http.response.status_code', value: { intValue: '500' } },
       ],
-      status: { code: 2, message: 'boom' }, // an error: tail sampling always keeps it
+      status: { code: 2, message: 'boom' },
     };
     expect(await postJson(`${base.collector}/v1/traces`, { resourceSpans: [{ resource: resource(), scopeSpans: [{ scope: { name: 'stack-test' }, spans: [span] }] }] })).toBe(200);
 
-    const trace = await eventually('trace in Tempo', 30_000, async () => {
-      const { status: code, body } = await getJson<{ batches?: unknown[]; resourceSpans?: unknown[] }>(`${base.tempo}/api/traces/${traceId}`);
-      return code === 200 ? body : undefined;
+    const trace = await eventually('trace in Jaeger', 30_000, async () => {
+      const { status: code, body } = await getJson<{ data: { spans: { spanID: string; operationName: string }[]; processes: Record<string, { serviceName: string }> }[] }>(
+        `${base.jaeger}/api/traces/${traceId}`,
+      );
+      return code === 200 ? body?.data[0] : undefined;
     });
-    expect(JSON.stringify(trace)).toContain(service);
+    expect(trace.spans.map((s) => [s.spanID, s.operationName])).toEqual([[spanId, 'GET /products/:id']]);
+    expect(Object.values(trace.processes).map((p) => p.serviceName)).toEqual([service]);
+    // api_v3 answers the same trace as OTLP JSON
+    const v3 = await getJson<{ result: { resourceSpans: unknown[] } }>(`${base.jaeger}/api/v3/traces/${traceId}`);
+    expect(v3.status).toBe(200);
+    expect(JSON.stringify(v3.body)).toContain(service);
 
     const series = await eventually('span metrics in Prometheus', 60_000, async () => {
       const query = encodeURIComponent(`traces_spanmetrics_calls_total{service_name="${service}"}`);
@@ -105,15 +113,17 @@ describe('the local stack', () => {
     expect(series[0]?.metric).toMatchObject({ span_name: 'GET /products/:id', status_code: 'STATUS_CODE_ERROR' });
   });
 
-  it("passes the caller's environment to the collector (here: keep 100 % of ordinary traces)", async () => {
+  it('keeps every trace outside the production profile: a fast, successful one is in Jaeger too', async () => {
     const okTrace = randomBytes(16).toString('hex');
     const now = BigInt(Date.now()) * 1_000_000n;
     const span = { traceId: okTrace, spanId: randomBytes(8).toString('hex'), name: 'GET /health', kind: 2, startTimeUnixNano: String(now - 1_000_000n), endTimeUnixNano: String(now), status: { code: 1 } };
     expect(await postJson(`${base.collector}/v1/traces`, { resourceSpans: [{ resource: resource(), scopeSpans: [{ scope: { name: 'stack-test' }, spans: [span] }] }] })).toBe(200);
-    await eventually('a fast, successful trace in Tempo', 30_000, async () => ((await getJson(`${base.tempo}/api/traces/${okTrace}`)).status === 200 ? true : undefined));
+    await eventually('a fast, successful trace in Jaeger', 30_000, async () => ((await getJson(`${base.jaeger}/api/traces/${okTrace}`)).status === 200 ? true : undefined));
+    const services = await getJson<{ data: string[] }>(`${base.jaeger}/api/services`);
+    expect(services.body?.data).toContain(service);
   });
 
-  it('carries an OTLP log into Loki, queryable by service and trace id', async () => {
+  it('carries an OTLP log into VictoriaLogs, queryable by service and trace id', async () => {
     const now = String(BigInt(Date.now()) * 1_000_000n);
     const record = {
       timeUnixNano: now,
@@ -127,16 +137,23 @@ describe('the local stack', () => {
     };
     expect(await postJson(`${base.collector}/v1/logs`, { resourceLogs: [{ resource: resource(), scopeLogs: [{ scope: { name: 'stack-test' }, logRecords: [record] }] }] })).toBe(200);
 
-    const start = String((BigInt(Date.now()) - 600_000n) * 1_000_000n);
-    const query = encodeURIComponent(`{service_name="${service}"} | trace_id="${traceId}"`);
-    const streams = await eventually('log in Loki', 30_000, async () => {
-      const { body } = await getJson<{ data: { result: { stream: Record<string, string>; values: [string, string][] }[] } }>(
-        `${base.loki}/loki/api/v1/query_range?query=${query}&start=${start}&limit=10`,
-      );
-      return body && body.data.result.length > 0 ? body.data.result : undefined;
+    const query = encodeURIComponent(`_time:10m service.name:"${service}" trace_id:"${traceId}"`);
+    const rows = await eventually('log in VictoriaLogs', 30_000, async () => {
+      const response = await fetch(`${base.victoriaLogs}/select/logsql/query?query=${query}&limit=10`);
+      const lines = (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
+      return lines.length > 0 ? lines : undefined;
     });
-    expect(streams[0]?.values[0]?.[1]).toBe('payment failed for order 42');
-    expect(streams[0]?.stream).toMatchObject({ service_name: service, deployment_environment_name: 'test', trace_id: traceId });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      _msg: 'payment failed for order 42',
+      'service.name': service,
+      'deployment.environment.name': 'test',
+      trace_id: traceId,
+      span_id: spanId,
+      severity_text: 'ERROR',
+      'event.name': 'payment.failed',
+    });
+    expect(rows[0]?._stream).toContain(`service.name="${service}"`);
   });
 
   it('lets only the storefront origin send browser telemetry (CORS)', async () => {
@@ -153,13 +170,22 @@ describe('the local stack', () => {
     expect(await preflight('http://evil.example')).toBeNull();
   });
 
-  it('has Prometheus scraping the collector, Tempo and Loki', async () => {
+  it('has Prometheus scraping the collector, Jaeger and VictoriaLogs', async () => {
     const targets = await eventually('scrape targets up', 30_000, async () => {
       const { body } = await getJson<{ data: { result: { metric: { job: string }; value: [number, string] }[] } }>(`${base.prometheus}/api/v1/query?query=up`);
       const upJobs = new Set(body?.data.result.filter((r) => r.value[1] === '1').map((r) => r.metric.job));
-      return ['prometheus', 'otel-collector', 'tempo', 'loki'].every((job) => upJobs.has(job)) ? upJobs : undefined;
+      return ['prometheus', 'otel-collector', 'jaeger', 'victorialogs'].every((job) => upJobs.has(job)) ? upJobs : undefined;
     });
     expect(targets.size).toBeGreaterThanOrEqual(4);
+  });
+
+  it("answers Jaeger's monitor (SPM) API from the collector's span metrics in Prometheus", async () => {
+    const calls = await eventually('service call rates from the monitor API', 60_000, async () => {
+      const url = `${base.jaeger}/api/metrics/calls?service=${service}&endTs=${Date.now()}&lookback=600000&step=5000&ratePer=60000&spanKind=server`;
+      const { status: code, body } = await getJson<{ metrics: { labels: { name: string; value: string }[]; metricPoints: unknown[] }[] }>(url);
+      return code === 200 && body && body.metrics.length > 0 ? body.metrics : undefined;
+    });
+    expect(calls[0]?.labels).toContainEqual({ name: 'service_name', value: service });
   });
 
   it('stops everything on down, leaving no process behind', async () => {

@@ -83,32 +83,3 @@ export async function runLogged(command: string, args: string[], options: RunOpt
     logTail: readTail(options.logFile, 30),
   });
 }
-
-export interface DownloadedModule {
-  dir: string;
-  sum: string;
-}
-
-/**
- * Downloads one module into the module cache and checks its checksum against the pinned one.
- * `skipChecksumDatabase` is for a module the checksum database does not know: the pinned sum
- * then is the only check, so it is required.
- */
-export async function downloadModule(
-  path: string,
-  version: string,
-  expectedSum: string | undefined,
-  options: RunOptions & { skipChecksumDatabase?: boolean },
-): Promise<DownloadedModule> {
-  // Outside a module, -mod=mod is refused, so downloads use their own GOFLAGS.
-  const env = goEnvironment({ GOFLAGS: '-buildvcs=false', ...(options.skipChecksumDatabase ? { GONOSUMDB: path } : {}) });
-  const output = await runLogged('go', ['mod', 'download', '-json', `${path}@${version}`], { ...options, env });
-  const info = JSON.parse(output.slice(output.indexOf('{'))) as { Dir?: string; Sum?: string; Error?: string };
-  if (info.Error || !info.Dir || !info.Sum) {
-    throw new StackError('SHOPSCOPE_ERR_REGISTRY_UNREACHABLE', `${options.component}: could not download ${path}@${version}: ${info.Error ?? 'no directory returned'}`, { component: options.component });
-  }
-  if (expectedSum && info.Sum !== expectedSum) {
-    throw new StackError('SHOPSCOPE_ERR_CHECKSUM_MISMATCH', `${options.component}: ${path}@${version} has checksum ${info.Sum}, versions.json pins ${expectedSum}`, { component: options.component });
-  }
-  return { dir: info.Dir, sum: info.Sum };
-}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { StackSettings } from '../settings.ts';
 import type { Versions } from '../versions.ts';
 
-export const BUILD_COMPONENTS = ['collector', 'k6', 'tempo', 'loki', 'prometheus'] as const;
+export const BUILD_COMPONENTS = ['collector', 'jaeger', 'victorialogs', 'prometheus'] as const;
 export type BuildComponent = (typeof BUILD_COMPONENTS)[number];
 
 export interface BuildContext {
@@ -21,7 +21,7 @@ export interface BuildContext {
 
 export interface BuildRecipe {
   readonly component: BuildComponent;
-  /** e.g. "Loki v3.7.6" */
+  /** e.g. "VictoriaLogs v1.52.1" */
   readonly title: string;
   readonly version: string;
   /** How long a first build takes on a 2-core machine, for the progress line. */

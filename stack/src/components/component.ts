@@ -2,7 +2,7 @@
 import type { BuildComponent } from '../build/recipe.ts';
 import type { StackSettings } from '../settings.ts';
 
-export const STACK_COMPONENTS = ['prometheus', 'loki', 'tempo', 'collector'] as const;
+export const STACK_COMPONENTS = ['prometheus', 'victorialogs', 'jaeger', 'collector'] as const;
 export type StackComponent = (typeof STACK_COMPONENTS)[number];
 
 export interface LaunchPlan {

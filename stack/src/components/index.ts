@@ -2,13 +2,13 @@
 import { StackError } from '../errors.ts';
 import { collector } from './collector.ts';
 import { STACK_COMPONENTS, type ComponentSpec, type StackComponent } from './component.ts';
-import { loki } from './loki.ts';
+import { jaeger } from './jaeger.ts';
 import { prometheus } from './prometheus.ts';
-import { tempo } from './tempo.ts';
+import { victorialogs } from './victorialogs.ts';
 
 export { STACK_COMPONENTS, type ComponentSpec, type StackComponent } from './component.ts';
 
-export const COMPONENTS: Readonly<Record<StackComponent, ComponentSpec>> = { prometheus, loki, tempo, collector };
+export const COMPONENTS: Readonly<Record<StackComponent, ComponentSpec>> = { prometheus, victorialogs, jaeger, collector };
 
 export function componentsNamed(names: readonly string[] | undefined): ComponentSpec[] {
   if (!names || names.length === 0) return STACK_COMPONENTS.map((name) => COMPONENTS[name]);

@@ -1,6 +1,7 @@
 // Prometheus: Debian's 2.42 with the remote-write receiver (the collector writes span metrics and
 // service graphs) and exemplar storage (trace ids on histogram buckets).
 import type { ComponentSpec } from './component.ts';
+import { LEAN_GO_RUNTIME } from './go-runtime.ts';
 import { renderConfigFile } from './render.ts';
 import { join } from 'node:path';
 
@@ -23,6 +24,7 @@ export const prometheus: ComponentSpec = {
         '--web.enable-lifecycle',
         '--enable-feature=exemplar-storage',
       ],
+      env: LEAN_GO_RUNTIME,
     };
   },
   health: (settings) => [{ url: `http://127.0.0.1:${settings.ports.prometheus}/-/ready` }],

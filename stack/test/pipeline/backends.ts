@@ -1,82 +1,77 @@
-// Small readers of the back ends' HTTP APIs, for the end-to-end tests.
+// Small readers of the back ends' HTTP APIs (Jaeger, VictoriaLogs, Prometheus), for the
+// end-to-end tests.
 import type { Ports } from '../../src/settings.ts';
 
-export interface OtlpSpan {
+export interface TraceSpan {
   traceId: string;
   spanId: string;
-  parentSpanId?: string;
+  /** The CHILD_OF reference's span, or '' for a root. */
+  parentSpanId: string;
   name: string;
-  kind?: number | string;
-  status?: { code?: number | string };
-  attributes?: { key: string; value: Record<string, unknown> }[];
+  /** Jaeger's tags: the span's attributes, plus span.kind, otel.status_code and error. */
+  tags: Record<string, unknown>;
   service: string;
 }
 
-const b64ToHex = (value: string | undefined) => (value ? Buffer.from(value, 'base64').toString('hex') : '');
-
-/** Tempo's `/api/traces/{id}` (OTLP JSON, ids in base64) flattened to spans with their service. */
-export async function tempoTrace(ports: Ports, traceId: string): Promise<OtlpSpan[] | undefined> {
-  const response = await fetch(`http://127.0.0.1:${ports.tempoHttp}/api/traces/${traceId}`);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`tempo answered ${response.status}`);
-  const body = (await response.json()) as { batches?: unknown[]; resourceSpans?: unknown[] };
-  const batches = (body.batches ?? body.resourceSpans ?? []) as {
-    resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-    scopeSpans?: { spans?: Record<string, unknown>[] }[];
-    instrumentationLibrarySpans?: { spans?: Record<string, unknown>[] }[];
+interface JaegerTrace {
+  traceID: string;
+  spans: {
+    traceID: string;
+    spanID: string;
+    operationName: string;
+    references?: { refType: string; spanID: string }[];
+    processID: string;
+    tags?: { key: string; value: unknown }[];
   }[];
-  const spans: OtlpSpan[] = [];
-  for (const batch of batches) {
-    const service = batch.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
-    for (const scope of batch.scopeSpans ?? batch.instrumentationLibrarySpans ?? []) {
-      for (const raw of scope.spans ?? []) {
-        const span = raw as unknown as OtlpSpan;
-        spans.push({
-          ...span,
-          traceId: b64ToHex(span.traceId),
-          spanId: b64ToHex(span.spanId),
-          parentSpanId: b64ToHex(span.parentSpanId),
-          service,
-        });
-      }
-    }
-  }
+  processes: Record<string, { serviceName: string }>;
+}
+
+function flatten(trace: JaegerTrace): TraceSpan[] {
+  return trace.spans.map((span) => ({
+    traceId: span.traceID.padStart(32, '0'),
+    spanId: span.spanID,
+    parentSpanId: span.references?.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '',
+    name: span.operationName,
+    tags: Object.fromEntries((span.tags ?? []).map((t) => [t.key, t.value])),
+    service: trace.processes[span.processID]?.serviceName ?? '?',
+  }));
+}
+
+/** Jaeger's v1 `/api/traces/{id}` flattened to spans with their service; undefined while unknown. */
+export async function jaegerTrace(ports: Ports, traceId: string): Promise<TraceSpan[] | undefined> {
+  const response = await fetch(`http://127.0.0.1:${ports.jaegerQuery}/api/traces/${traceId}`);
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`jaeger answered ${response.status}: ${await response.text()}`);
+  const body = (await response.json()) as { data?: JaegerTrace[] };
+  const spans = (body.data ?? []).flatMap(flatten);
   return spans.length ? spans : undefined;
 }
 
-export function attribute(span: OtlpSpan, key: string): unknown {
-  const value = span.attributes?.find((a) => a.key === key)?.value;
-  return value ? Object.values(value)[0] : undefined;
+export function attribute(span: TraceSpan, key: string): unknown {
+  return span.tags[key];
 }
 
-export async function tempoSearch(ports: Ports, traceQl: string, sinceSeconds = 600): Promise<string[]> {
-  const end = Math.floor(Date.now() / 1000) + 5;
-  const url = `http://127.0.0.1:${ports.tempoHttp}/api/search?q=${encodeURIComponent(traceQl)}&start=${end - sinceSeconds}&end=${end}&limit=200`;
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`tempo search answered ${response.status}: ${await response.text()}`);
-  const body = (await response.json()) as { traces?: { traceID: string }[] };
-  return (body.traces ?? []).map((t) => t.traceID.padStart(32, '0'));
+/** Trace ids of one service's traces with the given tags, from Jaeger's v1 search. */
+export async function jaegerSearch(ports: Ports, service: string, tags: Record<string, string>, sinceSeconds = 600): Promise<string[]> {
+  const end = Date.now() * 1000 + 5_000_000;
+  const query = new URLSearchParams({ service, tags: JSON.stringify(tags), start: String(end - sinceSeconds * 1_000_000), end: String(end), limit: '200' });
+  const response = await fetch(`http://127.0.0.1:${ports.jaegerQuery}/api/traces?${query}`);
+  if (!response.ok) throw new Error(`jaeger search answered ${response.status}: ${await response.text()}`);
+  const body = (await response.json()) as { data?: JaegerTrace[] };
+  return (body.data ?? []).map((t) => t.traceID.padStart(32, '0'));
 }
 
-export interface LokiLine {
-  labels: Record<string, string>;
-  line: string;
-  /** The OTLP log attributes (the convention's fields), kept by Loki as structured metadata. */
-  metadata: Record<string, string>;
-}
+/** One row of a LogsQL answer: `_msg`, `_time`, `_stream`, the stream fields and every other field. */
+export type LogRow = Record<string, string>;
 
-export async function lokiQuery(ports: Ports, logQl: string, sinceSeconds = 600): Promise<LokiLine[]> {
-  const end = Date.now() * 1_000_000 + 5e9;
-  const start = end - sinceSeconds * 1e9;
-  const url = `http://127.0.0.1:${ports.lokiHttp}/loki/api/v1/query_range?query=${encodeURIComponent(logQl)}&start=${start}&end=${end}&limit=1000`;
-  const response = await fetch(url, { headers: { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' } });
-  if (!response.ok) throw new Error(`loki answered ${response.status}: ${await response.text()}`);
-  const body = (await response.json()) as {
-    data: { result: { stream: Record<string, string>; values: [string, string, { structuredMetadata?: Record<string, string> }?][] }[] };
-  };
-  return body.data.result.flatMap((r) =>
-    r.values.map(([, line, extra]) => ({ labels: r.stream, line, metadata: extra?.structuredMetadata ?? {} })),
-  );
+export async function logsQuery(ports: Ports, logsQl: string, limit = 1000): Promise<LogRow[]> {
+  const query = new URLSearchParams({ query: logsQl, limit: String(limit) });
+  const response = await fetch(`http://127.0.0.1:${ports.victoriaLogs}/select/logsql/query?${query}`);
+  if (!response.ok) throw new Error(`victorialogs answered ${response.status}: ${await response.text()}`);
+  return (await response.text())
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as LogRow);
 }
 
 export async function promQuery(ports: Ports, promQl: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {

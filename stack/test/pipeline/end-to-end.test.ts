@@ -1,6 +1,6 @@
 // One checkout through the shop (every service under the agent) lands in the real back ends:
-// its trace in Tempo, its logs in Loki, its RED series, exemplars and service-graph edges in
-// Prometheus. Then the faults: collector, Tempo and Loki killed under load.
+// its trace in Jaeger, its logs in VictoriaLogs, its RED series, exemplars and service-graph
+// edges in Prometheus. Then the faults: collector, Jaeger and VictoriaLogs killed under load.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,15 +15,13 @@ import { freePort } from '../../../sample-shop/test/support/free-port.ts';
 import { startEvaluator } from '../../../alerts/src/evaluator.ts';
 import { FakeSlack } from '../../../alerts/src/testing/fake-slack.ts';
 import { writeFileSync } from 'node:fs';
-import { attribute, lokiQuery, promExemplars, promQuery, scrapeSum, tempoSearch, tempoTrace } from './backends.ts';
+import { attribute, jaegerSearch, jaegerTrace, logsQuery, promExemplars, promQuery, scrapeSum } from './backends.ts';
 
 const agentBuilt = existsSync(new URL('../../../agent/dist/register.js', import.meta.url));
 const shift = 23_000;
 const env: Record<string, string | undefined> = {
   ...testEnvironment('pipeline', shift),
   SHOPSCOPE_SHOP_METRICS_BASE_PORT: String(9464 + shift),
-  SHOPSCOPE_SAMPLE_PERCENT: '100',
-  SHOPSCOPE_TAIL_DECISION_WAIT: '1s',
 };
 const settings = loadSettings(env);
 const ports = settings.ports;
@@ -56,7 +54,7 @@ async function buyOne(key: string) {
 
 describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
   beforeAll(async () => {
-    await buildAll({ components: ['collector', 'tempo', 'loki', 'prometheus'], log: quiet });
+    await buildAll({ components: ['collector', 'jaeger', 'victorialogs', 'prometheus'], log: quiet });
     await down({ env, log: quiet });
     rmSync(settings.dataDir, { recursive: true, force: true });
     await up({ env, log: quiet });
@@ -84,12 +82,12 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('a checkout becomes one trace tree in Tempo, from four services, with SQL under its service', async () => {
+  it('a checkout becomes one trace tree in Jaeger, from four services, with SQL under its service', async () => {
     const res = await buyOne('pipeline-1');
     expect(res.status).toBe(201);
     expect(res.transactionId).toMatch(/^[0-9a-f]{32}$/);
-    const spans = await eventually('the checkout trace in Tempo', 30_000, async () => {
-      const found = await tempoTrace(ports, res.transactionId);
+    const spans = await eventually('the checkout trace in Jaeger', 30_000, async () => {
+      const found = await jaegerTrace(ports, res.transactionId);
       // wait for the whole tree: the payments span arrives with its own batch
       return found && new Set(found.map((s) => s.service)).size >= 4 ? found : undefined;
     });
@@ -108,28 +106,45 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
     for (const business of ['orders.checkout', 'inventory.reserve', 'payments.charge']) expect(names).toContain(business);
   });
 
-  it("Loki returns the request's log lines by trace id from three services, redacted", async () => {
-    const res = await buyOne('pipeline-2');
-    const lines = await eventually('log lines by trace id in Loki', 30_000, async () => {
-      const found = await lokiQuery(ports, `{service_name=~".+"} | trace_id="${res.transactionId}"`);
-      return new Set(found.map((l) => l.labels.service_name)).size >= 3 ? found : undefined;
-    });
-    expect(new Set(lines.map((l) => l.labels.service_name)).size).toBeGreaterThanOrEqual(3);
-    for (const { line, metadata } of lines) {
-      const text = `${line} ${JSON.stringify(metadata)}`;
-      expect(text).not.toContain(card.cardNumber);
-      expect(text).not.toContain(email);
-      expect(metadata.trace_id).toBe(res.transactionId);
-      expect(metadata.span_id).toMatch(/^[0-9a-f]{16}$/);
-      expect(metadata.severity_text ?? metadata.detected_level).toBeTruthy();
+  it('every transaction id handed out resolves in Jaeger: 20 of 20 checkouts', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await buyOne(`pipeline-lookup-${i}`);
+      expect(res.status).toBe(201);
+      ids.push(res.transactionId);
     }
-    const access = lines.find((l) => l.metadata.event === 'http.request' && l.labels.service_name === 'gateway');
-    expect(access?.metadata).toMatchObject({ http_method: 'POST', http_route: '/api/checkout', http_status_code: '201' });
-    expect(Number(access?.metadata.http_duration_ms)).toBeGreaterThan(0);
-    expect(lines.some((l) => l.metadata.event === 'order.placed')).toBe(true);
+    const resolved = await eventually('all 20 checkout traces in Jaeger', 45_000, async () => {
+      const found = await Promise.all(ids.map(async (id) => ((await jaegerTrace(ports, id)) ? id : undefined)));
+      const count = found.filter(Boolean).length;
+      return count === ids.length ? count : undefined;
+    });
+    console.log(`transaction ids resolved in Jaeger: ${resolved} of ${ids.length}`);
+    expect(resolved).toBe(20);
   });
 
-  it('Prometheus has RED series for every service, exemplars Tempo knows, and service-graph edges', async () => {
+  it("VictoriaLogs returns the request's log lines by trace id from three services, redacted", async () => {
+    const res = await buyOne('pipeline-2');
+    const rows = await eventually('log lines by trace id in VictoriaLogs', 30_000, async () => {
+      const found = await logsQuery(ports, `_time:10m trace_id:"${res.transactionId}"`);
+      return new Set(found.map((row) => row['service.name'])).size >= 3 ? found : undefined;
+    });
+    expect(new Set(rows.map((row) => row['service.name'])).size).toBeGreaterThanOrEqual(3);
+    for (const row of rows) {
+      const text = JSON.stringify(row);
+      expect(text).not.toContain(card.cardNumber);
+      expect(text).not.toContain(email);
+      expect(row.trace_id).toBe(res.transactionId);
+      expect(row.span_id).toMatch(/^[0-9a-f]{16}$/);
+      expect(row.severity_text).toBeTruthy();
+      expect(row._stream).toContain(`service.name="${row['service.name']}"`);
+    }
+    const access = rows.find((row) => row.event === 'http.request' && row['service.name'] === 'gateway');
+    expect(access).toMatchObject({ 'http.method': 'POST', 'http.route': '/api/checkout', 'http.status_code': '201' });
+    expect(Number(access?.['http.duration_ms'])).toBeGreaterThan(0);
+    expect(rows.some((row) => row.event === 'order.placed')).toBe(true);
+  });
+
+  it('Prometheus has RED series for every service, exemplars Jaeger knows, and service-graph edges', async () => {
     await buyOne('pipeline-3');
     const series = await eventually('RED series for every service', 30_000, async () => {
       const found = await promQuery(ports, 'sum by (service) (http_server_request_duration_seconds_count{job="shop"})');
@@ -137,12 +152,12 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
     });
     expect(series.map((s) => s.metric.service).sort()).toEqual([...serviceNames].sort());
 
-    const traceId = await eventually('an exemplar whose trace Tempo returns', 30_000, async () => {
+    const traceId = await eventually('an exemplar whose trace Jaeger returns', 30_000, async () => {
       const data = await promExemplars(ports, 'http_server_request_duration_seconds_bucket{job="shop"}');
       for (const series of data) {
         for (const exemplar of series.exemplars) {
           const id = exemplar.labels.trace_id ?? exemplar.labels.traceID;
-          if (id && (await tempoTrace(ports, id))) return id;
+          if (id && (await jaegerTrace(ports, id))) return id;
         }
       }
       return undefined;
@@ -161,21 +176,28 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
     }
   });
 
-  it('TraceQL finds the trace of a forced payment error', async () => {
+  it("Jaeger's search finds the trace of a forced payment error, and its dependencies show the service map", async () => {
     const flags = await call('PUT', '/admin/flags', { paymentFailureRate: 1 }, { authorization: `Bearer ${adminToken}` });
     expect(flags.status).toBe(200);
     await new Promise((r) => setTimeout(r, 600));
     try {
       const res = await buyOne('pipeline-4');
       expect(res.body.status).toBe('payment_failed');
-      const found = await eventually('the failed trace in a TraceQL search', 30_000, async () => {
-        const ids = await tempoSearch(ports, '{ status = error }');
+      const found = await eventually('the failed trace in a search for errors', 30_000, async () => {
+        const ids = await jaegerSearch(ports, 'payments', { error: 'true' });
         return ids.includes(res.transactionId) ? ids : undefined;
       });
       expect(found).toContain(res.transactionId);
     } finally {
       await call('PUT', '/admin/flags', { paymentFailureRate: 0 }, { authorization: `Bearer ${adminToken}` });
     }
+    const edges = await eventually('dependencies from Jaeger', 30_000, async () => {
+      const response = await fetch(`http://127.0.0.1:${ports.jaegerQuery}/api/dependencies?endTs=${Date.now()}&lookback=3600000`);
+      const body = (await response.json()) as { data?: { parent: string; child: string; callCount: number }[] };
+      const pairs = (body.data ?? []).map((d) => `${d.parent}->${d.child}`);
+      return pairs.includes('gateway->orders') && pairs.includes('orders->payments') ? body.data : undefined;
+    });
+    expect(edges.every((edge) => edge.callCount > 0)).toBe(true);
   });
 
   it('the alert evaluator pages Slack for a fault set through the flags, and updates the page on resolve', { timeout: 240_000 }, async () => {
@@ -202,7 +224,7 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
 `,
     );
     writeFileSync(
-      join(rulesDir, 'policy.yml'),
+      join(stateDir, 'policy.yml'),
       `route: { receiver: oncall, group_by: [alertname, service], group_wait: 1s, group_interval: 2s, repeat_interval: 1h }
 receivers:
   - name: oncall
@@ -212,10 +234,10 @@ receivers:
     const slack = await new FakeSlack({ channels: { 'shop-oncall': 'C0SHOPONCALL' }, tokens: ['xoxb-live-test'] }).start();
     const evaluator = await startEvaluator({
       rulesDir: rulesDir,
-      policy: join(rulesDir, 'policy.yml'),
+      policy: join(stateDir, 'policy.yml'),
       stateFile: join(stateDir, 'state.db'),
       prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
-      lokiUrl: `http://127.0.0.1:${ports.lokiHttp}`,
+      victoriaLogsUrl: `http://127.0.0.1:${ports.victoriaLogs}`,
       slackToken: 'xoxb-live-test',
       slackApiUrl: slack.apiUrl,
       port: await freePort(),
@@ -290,16 +312,16 @@ receivers:
       await up({ env, components: ['collector'], log: quiet });
     }
     const res = await buyOne('pipeline-5');
-    const spans = await eventually('a new trace after the collector restart', 45_000, () => tempoTrace(ports, res.transactionId));
+    const spans = await eventually('a new trace after the collector restart', 45_000, () => jaegerTrace(ports, res.transactionId));
     expect(spans.length).toBeGreaterThan(0);
   });
 
-  it('with Tempo and Loki down the collector queues and retries, and counts what it could not send', { timeout: 240_000 }, async () => {
+  it('with Jaeger and VictoriaLogs down the collector queues and retries, and counts what it could not send', { timeout: 240_000 }, async () => {
     const all = await status({ env });
     const metricsUrl = `http://127.0.0.1:${ports.collectorMetrics}/metrics`;
     const failedBefore =
       (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_spans_total')) + (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_log_records_total'));
-    for (const component of ['tempo', 'loki']) process.kill(all.find((s) => s.component === component)!.pid!, 'SIGKILL');
+    for (const component of ['jaeger', 'victorialogs']) process.kill(all.find((s) => s.component === component)!.pid!, 'SIGKILL');
     try {
       for (let i = 0; i < 5; i++) await buyOne(`pipeline-down-${i}`);
       // the queue holds what could not be sent yet, and the failures are counted
@@ -315,8 +337,12 @@ receivers:
     } finally {
       await up({ env, log: quiet });
     }
-    // back up: a new checkout reaches Tempo again
+    // back up: a new checkout reaches Jaeger and VictoriaLogs again
     const res = await buyOne('pipeline-6');
-    await eventually('a new trace after Tempo restarted', 60_000, () => tempoTrace(ports, res.transactionId));
+    await eventually('a new trace after Jaeger restarted', 60_000, () => jaegerTrace(ports, res.transactionId));
+    await eventually('new log lines after VictoriaLogs restarted', 60_000, async () => {
+      const rows = await logsQuery(ports, `_time:10m trace_id:"${res.transactionId}"`);
+      return rows.length > 0 ? rows : undefined;
+    });
   });
 });

@@ -1,0 +1,28 @@
+// VictoriaLogs: a plain `go install` of its command at the pinned version, into the cache.
+import type { Versions } from '../versions.ts';
+import { goEnvironment, runLogged } from './go.ts';
+import { digest, type BuildRecipe } from './recipe.ts';
+
+export const VICTORIALOGS_BINARY = 'victoria-logs';
+
+export function victoriaLogsRecipe(versions: Versions): BuildRecipe {
+  const pins = versions.victorialogs;
+  return {
+    component: 'victorialogs',
+    title: `VictoriaLogs ${pins.version}`,
+    version: pins.version,
+    estimate: '~1 min',
+    binaries: [VICTORIALOGS_BINARY],
+    needsGo: true,
+    inputs: digest(JSON.stringify(pins)),
+    async build({ binDir, workDir, logFile }) {
+      // Outside a module, -mod=mod is refused: `go install mod@version` gets its own GOFLAGS.
+      await runLogged('go', ['install', '-trimpath', '-ldflags=-s -w', `${pins.package}@${pins.version}`], {
+        cwd: workDir,
+        logFile,
+        component: 'victorialogs',
+        env: goEnvironment({ GOBIN: binDir, GOFLAGS: '-buildvcs=false' }),
+      });
+    },
+  };
+}

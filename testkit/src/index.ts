@@ -1,0 +1,4 @@
+// @shopscope/testkit: tooling for the parts' tests. This file only re-exports.
+export { freePort } from './free-port.ts';
+export { stopChild } from './stop-child.ts';
+export { startVictoriaLogs, victoriaLogsBinary, type RunningVictoriaLogs } from './victorialogs.ts';
