@@ -9,8 +9,8 @@
 // (overallRate) lets each connection send back to back until its quota for the second is used
 // and then waits for the next one-second tick (lib/httpClient.js), so "half of peak" is really
 // full load for half of every second; loadtest paces evenly but records whole milliseconds and
-// its node:http client costs more CPU per request than the hello server it would measure; k6's
-// constant-arrival-rate needs more CPU per request than this machine has to spare at the hello
+// its node:http client costs more CPU per request than the hello server it would measure; a
+// full load generator needs more CPU per request than this machine has to spare at the hello
 // route's rates. undici's Pool sends (cheaply, over kept-alive connections) and HdrHistogram
 // keeps the latencies in microseconds.
 

@@ -71,7 +71,7 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
     onEnqueued: () => worker.nudge(),
   }, () => policy);
   const evaluator: RuleEvaluator = new RuleEvaluator(
-    { prometheusUrl: options.prometheusUrl, lokiUrl: options.lokiUrl, queryTimeoutMs: options.queryTimeoutMs, ruleConcurrency: options.ruleConcurrency, externalLabels: options.externalLabels },
+    { prometheusUrl: options.prometheusUrl, victoriaLogsUrl: options.victoriaLogsUrl, queryTimeoutMs: options.queryTimeoutMs, ruleConcurrency: options.ruleConcurrency, externalLabels: options.externalLabels },
     store, (alerts) => dispatcher.receive(alerts), metrics, log, now,
   );
 
@@ -79,7 +79,7 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
   let problems: RuleProblem[] = [];
   let policyError: string | undefined;
   const reloadRules = async () => {
-    const loaded = await loadRules(options.rulesDir, { defaultIntervalMs: options.defaultIntervalMs, promqlChecker, prometheusUrl: options.prometheusUrl, lokiUrl: options.lokiUrl });
+    const loaded = await loadRules(options.rulesDir, { defaultIntervalMs: options.defaultIntervalMs, promqlChecker, prometheusUrl: options.prometheusUrl, victoriaLogsUrl: options.victoriaLogsUrl });
     const loadedIds = new Set(loaded.groups.map(groupId));
     const badIds = new Set(loaded.problems.map((p) => `${p.file}::${p.group}`));
     // A group that is broken now keeps running in its last good version: an edit never silences it.
@@ -156,11 +156,12 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
   };
 }
 
+/** The one place a trace link is made: every link is `traceUrlTemplate` with the exemplar's trace id. */
 async function traceUrlFor(alert: Alert, options: ResolvedOptions, now: () => number): Promise<string | undefined> {
   const metric = alert.annotations.exemplar_metric;
   if (!metric || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric)) return undefined;
   const matchers = Object.entries(alert.seriesLabels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
   const t = now();
   const exemplar = await latestExemplar(options.prometheusUrl, `${metric}{${matchers}}`, new Date(t - 15 * 60_000), new Date(t), 3000);
-  return exemplar ? options.traceUrlTemplate.replace('{traceId}', encodeURIComponent(exemplar.traceId)) : undefined;
+  return exemplar ? options.traceUrlTemplate.replaceAll('{traceId}', encodeURIComponent(exemplar.traceId)) : undefined;
 }

@@ -9,7 +9,8 @@ export interface EvaluatorOptions {
   /** Notification policy file (routing, grouping, inhibition, receivers). */
   policy: string;
   prometheusUrl: string;
-  lokiUrl?: string;
+  /** VictoriaLogs, where `datasource: victorialogs` groups (LogsQL) are evaluated and checked. */
+  victoriaLogsUrl?: string;
   /** Slack bot token; without it (and without webhooks) pages go to the log and the API. */
   slackToken?: string;
   slackApiUrl?: string;
@@ -27,7 +28,7 @@ export interface EvaluatorOptions {
   backoffMaxMs: number;
   undeliverableAfterMs: number;
   slackTimeoutMs: number;
-  /** Link to a trace, `{traceId}` replaced. */
+  /** The one link to a trace (exemplar links in pages), `{traceId}` replaced. */
   traceUrlTemplate: string;
   /** Reload rules and policy when their files change. */
   watch: boolean;
@@ -43,7 +44,7 @@ export const DEFAULTS = {
   rulesDir: SHIPPED_RULES_DIR,
   policy: SHIPPED_POLICY,
   prometheusUrl: 'http://127.0.0.1:9090',
-  lokiUrl: 'http://127.0.0.1:3100',
+  victoriaLogsUrl: 'http://127.0.0.1:9428',
   stateFile: DEFAULT_STATE_FILE,
   host: '127.0.0.1',
   port: 9094,
@@ -55,7 +56,8 @@ export const DEFAULTS = {
   backoffMaxMs: 60_000,
   undeliverableAfterMs: 10 * 60_000,
   slackTimeoutMs: 10_000,
-  traceUrlTemplate: 'http://127.0.0.1:3200/api/traces/{traceId}',
+  // Jaeger's query API; a Grafana Explore URL with `{traceId}` works as well (README).
+  traceUrlTemplate: 'http://127.0.0.1:16686/api/traces/{traceId}',
   watch: true,
   logLevel: 'info',
 } as const;
@@ -80,7 +82,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, warn: (message: string) =
   set('rulesDir', str('ALERTS_RULES')?.split(','));
   set('policy', str('ALERTS_POLICY'));
   set('prometheusUrl', str('PROMETHEUS_URL'));
-  set('lokiUrl', str('LOKI_URL'));
+  set('victoriaLogsUrl', str('VICTORIALOGS_URL'));
   set('slackToken', str('SLACK_BOT_TOKEN'));
   set('slackApiUrl', str('SLACK_API_URL'));
   set('slackWebhookUrl', str('SLACK_WEBHOOK_URL'));
@@ -103,7 +105,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, warn: (message: string) =
 export function resolveOptions(given: Partial<EvaluatorOptions>): ResolvedOptions {
   const o = { ...DEFAULTS, externalLabels: {}, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as EvaluatorOptions;
   const fail = (what: string) => { throw new AlertsError('SHOPSCOPE_ERR_OPTION_INVALID', what); };
-  for (const key of ['prometheusUrl', 'lokiUrl', 'slackApiUrl', 'slackWebhookUrl'] as const) {
+  for (const key of ['prometheusUrl', 'victoriaLogsUrl', 'slackApiUrl', 'slackWebhookUrl'] as const) {
     const v = o[key];
     if (v !== undefined && !URL.canParse(v)) fail(`${key}: "${v}" is not a URL`);
   }

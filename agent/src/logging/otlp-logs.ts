@@ -10,7 +10,7 @@ import { safeCall } from '../safety/safe-call.ts';
 import type { Fields } from './fields.ts';
 import { severityNumbers, type LevelName } from './schema.ts';
 
-// The OTLP copy of every log line (for Loki). The agent's own lines (convention logger,
+// The OTLP copy of every log line (for the log store). The agent's own lines (convention logger,
 // winston format, access log) are encoded when written and sent in batches, like spans (see
 // tracing/encoding-span-processor.ts). An SDK LoggerProvider is registered globally as well,
 // so the pino instrumentation can send the app's own pino lines; its records are encoded the

@@ -57,7 +57,7 @@ describe('propagation headers from rawHeaders', () => {
   const read = propagationHeaderReader(['traceparent', 'tracestate', 'baggage']);
 
   it('finds nothing, and builds nothing, when no propagation header is sent', () => {
-    expect(read(['Host', 'x', 'User-Agent', 'k6', 'Connection', 'keep-alive', 'Referer', 'r'])).toBeUndefined();
+    expect(read(['Host', 'x', 'User-Agent', 'artillery', 'Connection', 'keep-alive', 'Referer', 'r'])).toBeUndefined();
     expect(read([])).toBeUndefined();
   });
 

@@ -1,13 +1,15 @@
 // `shopscope-alerts check|test|slo|silence`: validate rules, run rule tests, generate SLO rules, manage silences.
 import { parseArgs } from 'node:util';
+import { DEFAULTS } from '../options.ts';
 import { runCheck } from './check.ts';
 import { runSilence } from './silence.ts';
 import { runSlo } from './slo.ts';
 import { runTest } from './test.ts';
 
 const USAGE = `usage: shopscope-alerts <command> [options]
-  check [paths...] [--policy file] [--prometheus url] [--loki url]
-                       validate rule files (default: the shipped alerts/rules) and the policy (alerts/policy.yml)
+  check [paths...] [--policy file] [--prometheus url] [--victorialogs url]
+                       validate rule files (default: the shipped alerts/rules) and the policy (alerts/policy.yml);
+                       LogsQL is parsed by the VictoriaLogs at --victorialogs, VICTORIALOGS_URL or ${DEFAULTS.victoriaLogsUrl}
   test [--rules dir] [--tests dir] [files...]
                        run the promtool unit tests (default alerts/tests against alerts/rules)
   slo [slo.yml] [--out file] [--check]
@@ -23,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true, strict: true,
     options: {
-      policy: { type: 'string' }, prometheus: { type: 'string' }, loki: { type: 'string' },
+      policy: { type: 'string' }, prometheus: { type: 'string' }, victorialogs: { type: 'string' },
       rules: { type: 'string' }, tests: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' },
       matcher: { type: 'string', multiple: true }, duration: { type: 'string' }, comment: { type: 'string' },
       author: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h' },

@@ -8,7 +8,8 @@ import { advanceRule, type Transition } from './alert-state.ts';
 
 export interface EvaluateOptions {
   prometheusUrl: string;
-  lokiUrl?: string;
+  /** Where `datasource: victorialogs` groups are queried. */
+  victoriaLogsUrl?: string;
   queryTimeoutMs: number;
   /** Rules of one group queried at once; they are independent (alerting rules only). */
   ruleConcurrency: number;
@@ -159,9 +160,10 @@ export class RuleEvaluator {
   }
 
   private query(group: RuleGroup, rule: AlertRule, at: number): Promise<Sample[]> {
-    if (group.datasource === 'loki') {
-      if (!this.options.lokiUrl) return Promise.reject(new Error('no Loki URL configured for a LogQL group'));
-      return instantQuery(this.options.lokiUrl, '/loki/api/v1/query', rule.expr, new Date(at), this.options.queryTimeoutMs);
+    if (group.datasource === 'victorialogs') {
+      if (!this.options.victoriaLogsUrl) return Promise.reject(new Error('no VictoriaLogs URL configured for a LogsQL group'));
+      // LogsQL stats queries answer in Prometheus's vector format; `_time:5m` counts back from `time`.
+      return instantQuery(this.options.victoriaLogsUrl, '/select/logsql/stats_query', rule.expr, new Date(at), this.options.queryTimeoutMs, 'GET');
     }
     return instantQuery(this.options.prometheusUrl, '/api/v1/query', rule.expr, new Date(at), this.options.queryTimeoutMs);
   }

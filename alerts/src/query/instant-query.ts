@@ -10,14 +10,15 @@ interface VectorResponse {
 }
 
 /**
- * One instant query through the Prometheus-compatible API that Prometheus (`/api/v1/query`) and
- * Loki (`/loki/api/v1/query`) share. Scalars become one sample without labels.
+ * One instant query through the Prometheus vector format that Prometheus (`POST /api/v1/query`)
+ * and VictoriaLogs (`GET /select/logsql/stats_query`) both answer in. Scalars become one sample
+ * without labels.
  */
-export async function instantQuery(baseUrl: string, path: string, expr: string, time: Date, timeoutMs: number): Promise<Sample[]> {
+export async function instantQuery(baseUrl: string, path: string, expr: string, time: Date, timeoutMs: number, method: 'GET' | 'POST' = 'POST'): Promise<Sample[]> {
   const body = new URLSearchParams({ query: expr, time: (time.getTime() / 1000).toFixed(3) });
   let response: Response;
   try {
-    response = path.startsWith('/loki')
+    response = method === 'GET'
       ? await fetch(`${new URL(path, baseUrl).href}?${body}`, { signal: AbortSignal.timeout(timeoutMs) })
       : await fetch(new URL(path, baseUrl), { method: 'POST', body, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
@@ -38,7 +39,15 @@ export async function instantQuery(baseUrl: string, path: string, expr: string, 
   if (resultType !== 'vector') {
     throw new AlertsError('SHOPSCOPE_ERR_QUERY_FAILED', `${path}: an alert expression must return a vector, got ${resultType}`);
   }
-  return (result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+  return (result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((r) => ({ labels: presentLabels(r.metric), value: Number(r.value[1]) }));
+}
+
+/**
+ * Drops labels with an empty value. VictoriaLogs reports a `by (...)` field that a log lacks as
+ * `""`; in Prometheus an empty label is no label, and alerts compare label sets that way.
+ */
+function presentLabels(metric: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metric).filter(([, v]) => v !== ''));
 }
 
 export interface Exemplar { traceId: string; value: number; timestamp: number; labels: Record<string, string> }

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkLogqlWithLoki } from './logql-check.ts';
+import { checkLogsqlWithVictoriaLogs } from './logsql-check.ts';
 import { parseRuleFile } from './parse.ts';
 import { checkPromqlWithApi, checkPromqlWithPromtool } from './promql-check.ts';
 import type { RuleGroup, RuleProblem } from './types.ts';
@@ -10,7 +10,8 @@ export interface LoadOptions {
   /** How PromQL is parsed: promtool (decided once at start when it is installed), a running Prometheus, or not at all. */
   promqlChecker: 'promtool' | 'api' | 'none';
   prometheusUrl?: string;
-  lokiUrl?: string;
+  /** Where LogsQL is parsed; without it (or when it does not answer) LogsQL is left unchecked. */
+  victoriaLogsUrl?: string;
 }
 
 export interface LoadedRules {
@@ -48,10 +49,10 @@ export async function loadRules(paths: readonly string[], options: LoadOptions):
   else if (options.promqlChecker === 'api' && options.prometheusUrl) {
     try { exprProblems.push(...(await checkPromqlWithApi(groups, options.prometheusUrl))); } catch { unchecked.push('promql'); }
   } else unchecked.push('promql');
-  if (groups.some((g) => g.datasource === 'loki')) {
-    if (options.lokiUrl) {
-      try { exprProblems.push(...(await checkLogqlWithLoki(groups, options.lokiUrl))); } catch { unchecked.push('logql'); }
-    } else unchecked.push('logql');
+  if (groups.some((g) => g.datasource === 'victorialogs')) {
+    if (options.victoriaLogsUrl) {
+      try { exprProblems.push(...(await checkLogsqlWithVictoriaLogs(groups, options.victoriaLogsUrl))); } catch { unchecked.push('logsql'); }
+    } else unchecked.push('logsql');
   }
   problems.push(...exprProblems);
   const bad = new Set(exprProblems.map((p) => `${p.file}\u0000${p.group}`));

@@ -7,6 +7,7 @@ import { parseDuration } from './duration.ts';
 import { compileTemplate, type CompiledTemplate } from './template.ts';
 import type { Datasource, Position, Rule, RuleGroup, RuleProblem } from './types.ts';
 
+const DATASOURCES = ['prometheus', 'victorialogs'] as const;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const labelMap = z.record(z.string().regex(LABEL_NAME, 'label names match [a-zA-Z_][a-zA-Z0-9_]*'), z.coerce.string());
 const duration = z.string().refine((s) => { try { parseDuration(s); return true; } catch { return false; } }, 'not a duration (e.g. 30s, 5m)');
@@ -26,7 +27,7 @@ const ruleSchema = z.strictObject({
 const groupSchema = z.strictObject({
   name: z.string().min(1, 'group name is empty'),
   interval: duration.optional(),
-  datasource: z.enum(['prometheus', 'loki']).optional(),
+  datasource: z.enum(DATASOURCES, `must be one of ${DATASOURCES.join(', ')}`).optional(),
   labels: labelMap.optional(),
   rules: z.array(z.unknown()),
 });

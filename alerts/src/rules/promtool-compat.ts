@@ -3,9 +3,9 @@ import { formatDuration } from './duration.ts';
 import type { RuleGroup } from './types.ts';
 
 /**
- * Writes Prometheus groups as the rule-file dialect promtool 2.42 accepts: Loki groups are left
- * out, `datasource` is dropped and group `labels` are merged into each rule (rule labels win),
- * which is what Prometheus 3 does with group labels.
+ * Writes Prometheus groups as the rule-file dialect promtool 2.42 accepts: VictoriaLogs (LogsQL)
+ * groups are left out, `datasource` is dropped and group `labels` are merged into each rule (rule
+ * labels win), which is what Prometheus 3 does with group labels.
  */
 export function toPromtoolYaml(groups: readonly RuleGroup[]): string {
   const out = groups.filter((g) => g.datasource === 'prometheus').map((g) => ({

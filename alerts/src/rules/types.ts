@@ -1,6 +1,7 @@
 import type { CompiledTemplate } from './template.ts';
 
-export type Datasource = 'prometheus' | 'loki';
+/** The query language of a group: PromQL on Prometheus, or LogsQL on VictoriaLogs. */
+export type Datasource = 'prometheus' | 'victorialogs';
 
 export interface Position { line: number; column: number }
 

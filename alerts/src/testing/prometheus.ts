@@ -22,7 +22,7 @@ export function prometheusInstalled(): boolean {
 export interface RunningPrometheus { url: string; stop(): Promise<void>; logs(): string }
 
 /**
- * A real Prometheus of the test's own: free port on 127.0.0.1, a temporary data folder, scraping
+ * A real Prometheus of the test's own: free port on 127.0.0.1, a fresh data folder (removed on stop), scraping
  * the given targets every second, exemplar storage on. Never the shared one on 9090.
  */
 export async function startPrometheus(targets: string[], scrapeInterval = '1s'): Promise<RunningPrometheus> {

@@ -81,7 +81,8 @@ describe('evaluator against a real Prometheus', () => {
     expect(blocks).toContain('checkout is broken (1)');
     expect(blocks).toContain('https://runbooks.example/checkout');
     expect(blocks).toContain('var-service=checkout');
-    expect(blocks).toContain('4bf92f3577b34da6a3ce929d0e0e4736'); // exemplar trace link
+    // the exemplar's trace, linked through the default trace URL template (Jaeger's API)
+    expect(blocks).toContain('<http://127.0.0.1:16686/api/traces/4bf92f3577b34da6a3ce929d0e0e4736|Exemplar trace>');
     expect(blocks).toContain('page');
 
     const fixAt = Date.now();

@@ -38,7 +38,7 @@ describe('restart after kill -9', () => {
     const slack = await new FakeSlack().start();
     const files = scratch({ 'r.rules.yml': flagRule(metric) }, simplePolicy());
     cleanups.push(() => slack.stop(), () => files.cleanup(), () => metrics.delete(metric, { service: 'orders' }));
-    const env = { ALERTS_RULES: files.rulesDir, ALERTS_POLICY: files.policy, ALERTS_STATE_FILE: files.stateFile, PROMETHEUS_URL: prometheus().url, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, LOKI_URL: '' };
+    const env = { ALERTS_RULES: files.rulesDir, ALERTS_POLICY: files.policy, ALERTS_STATE_FILE: files.stateFile, PROMETHEUS_URL: prometheus().url, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, VICTORIALOGS_URL: '' };
     return { slack, env, files, port: await freePort() };
   }
 

@@ -21,13 +21,14 @@ groups:
         labels: { severity: page }
         annotations: { summary: "{{ $labels.job }} down" }
   - name: logs
-    datasource: loki
+    datasource: victorialogs
     rules:
       - alert: L
-        expr: 'sum(count_over_time({service_name="x"}[5m])) > 1'
+        expr: '_time:5m | stats by (service.name) count() as n | filter n:>1'
 `);
     expect(problems).toEqual([]);
-    expect(groups.map((g) => [g.name, g.intervalMs, g.datasource, g.labels])).toEqual([['a', 15_000, 'prometheus', { team: 'shop' }], ['logs', 60_000, 'loki', {}]]);
+    expect(groups.map((g) => [g.name, g.intervalMs, g.datasource, g.labels])).toEqual([['a', 15_000, 'prometheus', { team: 'shop' }], ['logs', 60_000, 'victorialogs', {}]]);
+    expect(groups[1]?.rules[0]).toMatchObject({ kind: 'alert', name: 'L', expr: '_time:5m | stats by (service.name) count() as n | filter n:>1' });
     const rule = groups[0]?.rules[0];
     expect(rule).toMatchObject({ kind: 'alert', name: 'A', forMs: 90_000, keepFiringForMs: 120_000, exprPosition: { line: 8, column: 15 } });
   });
@@ -61,6 +62,18 @@ groups:
       expect.stringMatching(/^bad\.yml:16:9: group "bad-key" rule "Z" .*severity.* \[SHOPSCOPE_ERR_RULE_GROUP_INVALID\]$/),
       'bad.yml:19:5: group "good" group name repeated in this file [SHOPSCOPE_ERR_RULE_GROUP_INVALID]',
     ]);
+  });
+
+  it('refuses an unknown datasource, naming the ones there are', () => {
+    const { groups, problems } = parseRuleFile('ds.yml', 60_000, `groups:
+  - name: logs
+    datasource: elasticsearch
+    rules: [{ alert: A, expr: '*' }]
+  - name: fine
+    rules: [{ alert: B, expr: up }]
+`);
+    expect(groups.map((g) => g.name)).toEqual(['fine']);
+    expect(problems.map(formatProblem)).toEqual(['ds.yml:2:5: group "logs" datasource: must be one of prometheus, victorialogs [SHOPSCOPE_ERR_RULE_GROUP_INVALID]']);
   });
 
   it('reports YAML errors with their line', () => {

@@ -18,7 +18,7 @@ export function scratch(rules: Record<string, string>, policy: string): { dir: s
 export const quietLogger = pino({ level: process.env.ALERTS_TEST_LOG ?? 'silent' });
 
 export function start(options: Partial<EvaluatorOptions>): Promise<Evaluator> {
-  return startEvaluator({ port: 0, watch: false, promqlChecker: 'promtool', lokiUrl: undefined, ...options }, { logger: quietLogger });
+  return startEvaluator({ port: 0, watch: false, promqlChecker: 'promtool', ...options }, { logger: quietLogger });
 }
 
 /** Polls until `probe` returns a value (not undefined/false), or fails after `timeoutMs`. */

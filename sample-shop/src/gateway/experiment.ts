@@ -5,7 +5,7 @@ import { telemetry } from '../shared/telemetry.ts';
 /**
  * The shop's one A/B experiment, `checkout_flow`: each shopper (client address and browser)
  * lands in `control` or `express`, or picks one with the `x-experiment-checkout-flow` header
- * (k6 and drills do). The agent carries the assignment in W3C baggage to every service, so
+ * (load tests and drills do). The agent carries the assignment in W3C baggage to every service, so
  * dashboards can compare the variants' conversion, errors and latency.
  */
 export const checkoutExperiment = { name: 'checkout_flow', variants: ['control', 'express'] as const };

@@ -1,4 +1,4 @@
-/** A small JSON client for the gateway, as a shopper's browser or k6 would call it. */
+/** A small JSON client for the gateway, as a shopper's browser or a load generator would call it. */
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;

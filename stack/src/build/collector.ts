@@ -1,12 +1,12 @@
 // The OpenTelemetry Collector, built by the collector builder from collector-config/manifest.yaml.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { StackError } from '../errors.ts';
 import type { StackSettings } from '../settings.ts';
 import type { Versions } from '../versions.ts';
 import { goEnvironment, runLogged } from './go.ts';
-import { binDirOf, digest, type BuildRecipe } from './recipe.ts';
+import { binDirOf, digest, installBinary, type BuildRecipe } from './recipe.ts';
 
 export const COLLECTOR_BINARY = 'otelcol-shopscope';
 
@@ -45,7 +45,7 @@ export function collectorRecipe(settings: StackSettings, versions: Versions): Bu
       const renderedManifest = join(workDir, 'manifest.yaml');
       writeFileSync(renderedManifest, document.toString());
       await runLogged(builder, ['--config', renderedManifest], { cwd: workDir, logFile, component: 'collector', env: goEnvironment() });
-      copyFileSync(join(output, COLLECTOR_BINARY), join(binDir, COLLECTOR_BINARY));
+      installBinary(join(output, COLLECTOR_BINARY), join(binDir, COLLECTOR_BINARY));
     },
   };
 }

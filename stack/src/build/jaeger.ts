@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Versions } from '../versions.ts';
 import { goEnvironment, runLogged } from './go.ts';
-import { digest, type BuildRecipe } from './recipe.ts';
+import { digest, installBinary, type BuildRecipe } from './recipe.ts';
 
 export function jaegerRecipe(versions: Versions): BuildRecipe {
   const pins = versions.jaeger;
@@ -27,7 +27,8 @@ export function jaegerRecipe(versions: Versions): BuildRecipe {
       }
       await runLogged('go', ['mod', 'tidy'], run);
       const ldflags = '-s -w';
-      await runLogged('go', ['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(binDir, 'jaeger'), pins.package], run);
+      await runLogged('go', ['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(workDir, 'jaeger'), pins.package], run);
+      installBinary(join(workDir, 'jaeger'), join(binDir, 'jaeger'));
     },
   };
 }

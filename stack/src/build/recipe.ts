@@ -1,6 +1,6 @@
 // What a build recipe is, and where its binaries are kept.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackSettings } from '../settings.ts';
 import type { Versions } from '../versions.ts';
@@ -75,4 +75,14 @@ export function writeStamp(binDir: string, stamp: BuildStamp): void {
 export function isBuilt(recipe: BuildRecipe, binDir: string): boolean {
   const stamp = readStamp(binDir);
   return stamp?.inputs === recipe.inputs && recipe.binaries.every((name) => existsSync(join(binDir, name)));
+}
+
+/**
+ * Puts a built binary in place by copy and rename: a copy straight over the binary of a running
+ * back end fails (ETXTBSY), a rename replaces it atomically and the running process keeps its own.
+ */
+export function installBinary(from: string, to: string): void {
+  const staging = `${to}.new`;
+  copyFileSync(from, staging);
+  renameSync(staging, to);
 }

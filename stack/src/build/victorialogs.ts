@@ -1,7 +1,8 @@
 // VictoriaLogs: a plain `go install` of its command at the pinned version, into the cache.
+import { join } from 'node:path';
 import type { Versions } from '../versions.ts';
 import { goEnvironment, runLogged } from './go.ts';
-import { digest, type BuildRecipe } from './recipe.ts';
+import { digest, installBinary, type BuildRecipe } from './recipe.ts';
 
 export const VICTORIALOGS_BINARY = 'victoria-logs';
 
@@ -21,8 +22,9 @@ export function victoriaLogsRecipe(versions: Versions): BuildRecipe {
         cwd: workDir,
         logFile,
         component: 'victorialogs',
-        env: goEnvironment({ GOBIN: binDir, GOFLAGS: '-buildvcs=false' }),
+        env: goEnvironment({ GOBIN: workDir, GOFLAGS: '-buildvcs=false' }),
       });
+      installBinary(join(workDir, VICTORIALOGS_BINARY), join(binDir, VICTORIALOGS_BINARY));
     },
   };
 }

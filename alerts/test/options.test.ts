@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { optionsFromEnv, resolveOptions } from '../src/options.ts';
+
+// The back-end options: where LogsQL goes, and the one template of trace links.
+describe('options', () => {
+  it('defaults VictoriaLogs to 127.0.0.1:9428 and trace links to Jaeger\'s API', () => {
+    const o = resolveOptions({});
+    expect(o.victoriaLogsUrl).toBe('http://127.0.0.1:9428');
+    expect(o.traceUrlTemplate).toBe('http://127.0.0.1:16686/api/traces/{traceId}');
+  });
+
+  it('reads VICTORIALOGS_URL and ALERTS_TRACE_URL from the environment; empty means the default', () => {
+    const warnings: string[] = [];
+    const env = { VICTORIALOGS_URL: 'http://logs.internal:9428', ALERTS_TRACE_URL: 'http://127.0.0.1:3000/explore?trace={traceId}' };
+    expect(optionsFromEnv(env, (w) => warnings.push(w))).toEqual({ victoriaLogsUrl: 'http://logs.internal:9428', traceUrlTemplate: 'http://127.0.0.1:3000/explore?trace={traceId}' });
+    expect(resolveOptions(optionsFromEnv({ VICTORIALOGS_URL: '' }, (w) => warnings.push(w))).victoriaLogsUrl).toBe('http://127.0.0.1:9428');
+    expect(warnings).toEqual([]);
+  });
+
+  it('refuses a VictoriaLogs URL that is not a URL', () => {
+    expect(() => resolveOptions({ victoriaLogsUrl: '127.0.0.1:9428' })).toThrow(expect.objectContaining({ code: 'SHOPSCOPE_ERR_OPTION_INVALID', message: expect.stringContaining('victoriaLogsUrl') }));
+  });
+});
