@@ -4,18 +4,21 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installNpmPackages, buildAgent, buildShop, buildStack, root } from './steps.mjs';
+import { installNpmPackages, buildAgent, buildPart, buildStack, root } from './steps.mjs';
 
 const startedAt = Date.now();
 await installNpmPackages();
 await buildAgent();
-await buildShop();
+await buildPart('sample-shop', '@shopscope/sample-shop');
+await buildPart('alerts', '@shopscope/alerts');
 await buildStack();
 
 const hasStack = existsSync(join(root, 'stack', 'src', 'cli.ts'));
 const hasAlerts = existsSync(join(root, 'alerts', 'src', 'main.ts'));
 const logDir = join(root, '.data', 'logs');
 mkdirSync(logDir, { recursive: true });
+const stackDataDir = process.env.SHOPSCOPE_STACK_DATA_DIR || join(root, '.data', 'stack');
+const demoPids = join(stackDataDir, 'run', 'demo.json');
 
 if (hasStack) {
   console.log('shopscope: starting the back ends (Prometheus, VictoriaLogs, Jaeger, collector) ...');
@@ -35,32 +38,49 @@ function start(name, args, extraEnv = {}) {
 }
 
 console.log('shopscope: starting the sample shop under the agent, with light demo traffic ...');
-// The compiled shop (built above) when it is current; the TypeScript source through tsx otherwise.
-const runAll = existsSync(join(root, 'sample-shop', 'dist', 'run-all.js')) ? ['sample-shop/dist/run-all.js'] : ['--import', 'tsx', 'sample-shop/src/run-all.ts'];
-const shop = start('shop', runAll, {
-  SHOPSCOPE_DEMO_TRAFFIC: process.env.SHOPSCOPE_DEMO_TRAFFIC ?? '1',
-});
-const ready = await new Promise((resolve) => {
-  let seen = '';
-  shop.stdout.on('data', (chunk) => {
-    seen += chunk;
-    if (seen.includes('shop: ready')) resolve(true);
-  });
-  shop.once('exit', () => resolve(false));
-});
-if (!ready) {
-  console.error(`shopscope: the shop did not start; see ${join(logDir, 'shop.log')}`);
+// The six services are this process's children, launched through the compiled shop (built
+// above): no separate supervisor process, one Node process less in the demo's footprint.
+const { launchShop, stopShop, portOf } = await import(new URL('../sample-shop/dist/launcher.js', import.meta.url).href);
+const { runLightTraffic } = await import(new URL('../sample-shop/dist/light-traffic.js', import.meta.url).href);
+const shopLog = createWriteStream(join(logDir, 'shop.log'), { flags: 'a' });
+const traffic = new AbortController();
+let services = [];
+try {
+  services = await launchShop({ onLine: (service, line) => shopLog.write(`[${service}] ${line}\n`) });
+} catch (err) {
+  console.error(`shopscope: the shop did not start: ${err instanceof Error ? err.message : String(err)}; see ${join(logDir, 'shop.log')}`);
   await stopAll(1);
+}
+for (const service of services) {
+  void service.exited.then((code) => {
+    if (!stopping) {
+      console.error(`shopscope: ${service.name} stopped (code ${code}); see ${join(logDir, 'shop.log')}`);
+      void stopAll(1);
+    }
+  });
+}
+if ((process.env.SHOPSCOPE_DEMO_TRAFFIC ?? '1') === '1') {
+  const maxMinutes = Number(process.env.SHOPSCOPE_DEMO_TRAFFIC_MINUTES ?? 60);
+  void runLightTraffic({ baseUrl: `http://127.0.0.1:${portOf('gateway')}`, maxMinutes, signal: traffic.signal }).then((result) => {
+    if (!stopping) shopLog.write(`shop: demo traffic finished (${result.requests} requests, ${result.errors} errors)\n`);
+  });
 }
 if (hasAlerts) {
   console.log('shopscope: starting the alert evaluator ...');
-  start('alerts', ['--import', 'tsx', 'alerts/src/main.ts']);
+  // The compiled evaluator (built above) with a small young generation, as the services run.
+  const compiled = existsSync(join(root, 'alerts', 'dist', 'main.js'));
+  start('alerts', compiled ? ['--max-semi-space-size=1', 'alerts/dist/main.js'] : ['--import', 'tsx', 'alerts/src/main.ts']);
 }
 // `npm run stack -- status` shows these processes' memory beside the back ends'.
-const stackDataDir = process.env.SHOPSCOPE_STACK_DATA_DIR || join(root, '.data', 'stack');
-const demoPids = join(stackDataDir, 'run', 'demo.json');
 mkdirSync(join(stackDataDir, 'run'), { recursive: true });
-writeFileSync(demoPids, JSON.stringify([{ name: 'npm-start', pid: process.pid }, ...children.map(({ name, child }) => ({ name, pid: child.pid }))]));
+writeFileSync(
+  demoPids,
+  JSON.stringify([
+    { name: 'npm-start', pid: process.pid },
+    ...services.map((service) => ({ name: `shop/${service.name}`, pid: service.child.pid })),
+    ...children.map(({ name, child }) => ({ name, pid: child.pid })),
+  ]),
+);
 const readySeconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 
 const token = process.env.SHOPSCOPE_ADMIN_TOKEN || 'shopscope-admin';
@@ -87,6 +107,8 @@ async function stopAll(code) {
   if (stopping) return;
   stopping = true;
   console.log('shopscope: stopping ...');
+  traffic.abort();
+  await stopShop(services);
   await Promise.all(
     children.map(({ child }) =>
       child.exitCode !== null ? undefined : new Promise((resolve) => {
@@ -102,9 +124,3 @@ async function stopAll(code) {
   process.exit(code);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stopAll(0));
-shop.once('exit', (code) => {
-  if (!stopping) {
-    console.error(`shopscope: the shop stopped (code ${code}); see ${join(logDir, 'shop.log')}`);
-    void stopAll(1);
-  }
-});

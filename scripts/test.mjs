@@ -1,5 +1,5 @@
 // `npm test`: installs what the tests need, then lint, type check and every vitest project.
-import { installNpmPackages, installPostgres, installChromium, buildAgent, buildShop, buildStack, step, run, root } from './steps.mjs';
+import { installNpmPackages, installPostgres, installChromium, buildAgent, buildPart, buildStack, step, run, root } from './steps.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ await installNpmPackages();
 await installPostgres();
 await installChromium();
 await buildAgent();
-await buildShop();
+await buildPart('sample-shop', '@shopscope/sample-shop');
 await buildStack();
 await step('lint (eslint)', () => { run('npx', ['eslint', '.']); });
 await step('type check (tsc)', () => { run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']); });

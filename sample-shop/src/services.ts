@@ -4,12 +4,6 @@ import { sqlitePath } from './shared/config.ts';
 import { openDb, type Db } from './shared/db.ts';
 import type { FlagStore } from './shared/flags.ts';
 import { ServiceClient } from './shared/service-client.ts';
-import { buildGatewayApp } from './gateway/app.ts';
-import { buildCatalogApp } from './catalog/app.ts';
-import { buildCartApp } from './cart/app.ts';
-import { buildOrdersApp } from './orders/app.ts';
-import { buildPaymentsApp } from './payments/app.ts';
-import { buildInventoryApp } from './inventory/app.ts';
 
 export interface BuiltService {
   app: FastifyInstance;
@@ -22,23 +16,38 @@ export interface BuildOptions {
   recoveryIntervalMs?: number;
 }
 
-/** Builds one service's app with its database and clients; the one place the wiring lives. */
+/**
+ * Builds one service's app with its database and clients; the one place the wiring lives. Each
+ * service's modules are imported when that service is built, so a process loads only its own
+ * (the gateway's static-file server stays out of the other five).
+ */
 export async function buildService(name: ServiceName, config: ShopConfig, flags: FlagStore, options: BuildOptions = {}): Promise<BuiltService> {
   const client = (target: ServiceName, timeoutMs?: number) => new ServiceClient(target, config.urls[target], timeoutMs);
   const db = name === 'gateway' ? undefined : openDb({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config, name) });
   const logger = options.logger;
   switch (name) {
-    case 'gateway':
+    case 'gateway': {
+      const { buildGatewayApp } = await import('./gateway/app.ts');
       return { app: await buildGatewayApp({ config, flags, logger }) };
-    case 'catalog':
+    }
+    case 'catalog': {
+      const { buildCatalogApp } = await import('./catalog/app.ts');
       return { app: await buildCatalogApp({ db: db!, flags, inventory: client('inventory'), logger }), db };
-    case 'cart':
+    }
+    case 'cart': {
+      const { buildCartApp } = await import('./cart/app.ts');
       return { app: await buildCartApp({ db: db!, flags, catalog: client('catalog'), logger }), db };
-    case 'inventory':
+    }
+    case 'inventory': {
+      const { buildInventoryApp } = await import('./inventory/app.ts');
       return { app: await buildInventoryApp({ db: db!, flags, logger }), db };
-    case 'payments':
+    }
+    case 'payments': {
+      const { buildPaymentsApp } = await import('./payments/app.ts');
       return { app: await buildPaymentsApp({ db: db!, flags, logger }), db };
-    case 'orders':
+    }
+    case 'orders': {
+      const { buildOrdersApp } = await import('./orders/app.ts');
       return {
         app: await buildOrdersApp({
           db: db!,
@@ -53,5 +62,6 @@ export async function buildService(name: ServiceName, config: ShopConfig, flags:
         }),
         db,
       };
+    }
   }
 }

@@ -1,7 +1,6 @@
-// The demo's own processes (`npm start`: itself, the shop and its services, the alert
-// evaluator), so `status` can show the memory of the whole demo beside the back ends'. `npm
-// start` records its top-level pids in <dataDir>/run/demo.json; the services are found as
-// their descendants.
+// The demo's own processes (`npm start` itself, the shop's services, the alert evaluator), so
+// `status` can show the memory of the whole demo beside the back ends'. `npm start` records
+// their pids in <dataDir>/run/demo.json; anything they started is listed under them.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isAlive, residentBytes } from './processes.ts';
@@ -54,9 +53,11 @@ export function demoProcesses(settings: StackSettings): DemoProcess[] {
     if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
   }
   const out: DemoProcess[] = [];
+  const named = new Set(recorded.map((p) => p.pid));
+  // A recorded process's children are listed under it unless recorded themselves (no double count).
   const visit = (pid: number, name: string): void => {
     out.push({ name, pid, rssBytes: residentBytes(pid) });
-    for (const child of children.get(pid) ?? []) visit(child, `${name.split('/')[0]}/${lastArgument(child)}`);
+    for (const child of children.get(pid) ?? []) if (!named.has(child)) visit(child, `${name.split('/')[0]}/${lastArgument(child)}`);
   };
   for (const { name, pid } of recorded) visit(pid, name);
   return out;
