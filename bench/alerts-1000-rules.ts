@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MetricServer } from '../alerts/src/testing/metric-server.ts';
-import { freePort, startPrometheus } from '../alerts/src/testing/prometheus.ts';
+import { freePort, startPrometheus } from '@shopscope/testkit';
 
 const { values } = parseArgs({ options: { rules: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '3' }, interval: { type: 'string', default: '15' }, concurrency: { type: 'string', default: '4' } } });
 const RULES = Number(values.rules);

@@ -2,7 +2,7 @@
 // the back ends, the shop under the agent with light traffic, and the alert evaluator.
 // Ctrl-C stops everything. The services' own output goes to .data/logs/.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { installNpmPackages, buildAgent, buildPart, buildStack, root } from './steps.mjs';
 
@@ -29,10 +29,8 @@ if (hasStack) {
 const children = [];
 let stopping = false;
 function start(name, args, extraEnv = {}) {
-  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  const log = openSync(join(logDir, `${name}.log`), 'a');
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ['ignore', log, log] });
   children.push({ name, child });
   return child;
 }
@@ -42,11 +40,12 @@ console.log('shopscope: starting the sample shop under the agent, with light dem
 // above): no separate supervisor process, one Node process less in the demo's footprint.
 const { launchShop, stopShop, portOf } = await import(new URL('../sample-shop/dist/launcher.js', import.meta.url).href);
 const { runLightTraffic } = await import(new URL('../sample-shop/dist/light-traffic.js', import.meta.url).href);
-const shopLog = createWriteStream(join(logDir, 'shop.log'), { flags: 'a' });
+// The services write to the log file themselves: no line passes through this process.
+const shopLog = openSync(join(logDir, 'shop.log'), 'a');
 const traffic = new AbortController();
 let services = [];
 try {
-  services = await launchShop({ onLine: (service, line) => shopLog.write(`[${service}] ${line}\n`) });
+  services = await launchShop({ outputFd: shopLog });
 } catch (err) {
   console.error(`shopscope: the shop did not start: ${err instanceof Error ? err.message : String(err)}; see ${join(logDir, 'shop.log')}`);
   await stopAll(1);
@@ -62,7 +61,7 @@ for (const service of services) {
 if ((process.env.SHOPSCOPE_DEMO_TRAFFIC ?? '1') === '1') {
   const maxMinutes = Number(process.env.SHOPSCOPE_DEMO_TRAFFIC_MINUTES ?? 60);
   void runLightTraffic({ baseUrl: `http://127.0.0.1:${portOf('gateway')}`, maxMinutes, signal: traffic.signal }).then((result) => {
-    if (!stopping) shopLog.write(`shop: demo traffic finished (${result.requests} requests, ${result.errors} errors)\n`);
+    if (!stopping) writeSync(shopLog, `shop: demo traffic finished (${result.requests} requests, ${result.errors} errors)\n`);
   });
 }
 if (hasAlerts) {

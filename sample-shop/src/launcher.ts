@@ -27,6 +27,11 @@ export interface LaunchOptions {
   nodeArgs?: string[];
   /** Where each line a service prints goes; default: stdout with a `[service]` prefix. */
   onLine?: (service: ServiceName, line: string) => void;
+  /**
+   * A file descriptor the services write to directly (stdout and stderr), instead of lines
+   * through this process: the demo's log file, with no copy of every line in the parent.
+   */
+  outputFd?: number;
   services?: readonly ServiceName[];
 }
 
@@ -54,7 +59,7 @@ export function launchService(name: ServiceName, options: LaunchOptions = {}, ma
       // the agent reads SHOPSCOPE_METRICS_PORT; each service gets its own
       SHOPSCOPE_METRICS_PORT: env[`SHOPSCOPE_${name.toUpperCase()}_METRICS_PORT`] ?? String(metricsPorts[name]),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.outputFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', options.outputFd, options.outputFd],
   });
   const onLine = options.onLine ?? ((service, line) => process.stdout.write(`[${service}] ${line}\n`));
   for (const stream of [child.stdout, child.stderr]) {

@@ -3,7 +3,7 @@
 // their pids in <dataDir>/run/demo.json; anything they started is listed under them.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isAlive, residentBytes } from './processes.ts';
+import { isAlive, proportionalBytes, residentBytes } from './processes.ts';
 import type { StackSettings } from './settings.ts';
 
 export interface DemoProcess {
@@ -11,6 +11,7 @@ export interface DemoProcess {
   readonly name: string;
   readonly pid: number;
   readonly rssBytes: number | undefined;
+  readonly pssBytes: number | undefined;
 }
 
 export function demoPidFile(settings: StackSettings): string {
@@ -56,7 +57,7 @@ export function demoProcesses(settings: StackSettings): DemoProcess[] {
   const named = new Set(recorded.map((p) => p.pid));
   // A recorded process's children are listed under it unless recorded themselves (no double count).
   const visit = (pid: number, name: string): void => {
-    out.push({ name, pid, rssBytes: residentBytes(pid) });
+    out.push({ name, pid, rssBytes: residentBytes(pid), pssBytes: proportionalBytes(pid) });
     for (const child of children.get(pid) ?? []) if (!named.has(child)) visit(child, `${name.split('/')[0]}/${lastArgument(child)}`);
   };
   for (const { name, pid } of recorded) visit(pid, name);

@@ -30,6 +30,20 @@ export function residentBytes(pid: number): number | undefined {
   }
 }
 
+/**
+ * The process's proportional share of memory (Pss): pages shared with other processes (the
+ * node binary's code, shared libraries) counted in proportion, so a sum over processes is what
+ * they take together. Undefined once it is gone or when the kernel does not say.
+ */
+export function proportionalBytes(pid: number): number | undefined {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True while the process exists and is not a zombie waiting to be reaped. */
 export function isAlive(pid: number): boolean {
   try {

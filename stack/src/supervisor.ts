@@ -6,7 +6,7 @@ import { componentsNamed, type ComponentSpec, type StackComponent } from './comp
 import { StackError } from './errors.ts';
 import { isHealthy, waitHealthy } from './health.ts';
 import { readTail } from './log-tail.ts';
-import { findProcesses, isAlive, launch, readPidFile, removePidFile, residentBytes, START_MARKER, terminate } from './processes.ts';
+import { findProcesses, isAlive, launch, proportionalBytes, readPidFile, removePidFile, residentBytes, START_MARKER, terminate } from './processes.ts';
 import { loadSettings, logDir, type Environment, type StackSettings } from './settings.ts';
 
 export { STACK_COMPONENTS, type StackComponent } from './components/index.ts';
@@ -28,6 +28,8 @@ export interface ComponentStatus {
   readonly pid: number | undefined;
   /** Resident memory of the process, when it runs. */
   readonly rssBytes: number | undefined;
+  /** Its proportional share (shared pages divided among the processes that map them). */
+  readonly pssBytes: number | undefined;
   readonly url: string;
   readonly ports: Readonly<Record<string, number>>;
   readonly logFile: string;
@@ -60,7 +62,7 @@ async function statusOf(settings: StackSettings, spec: ComponentSpec): Promise<C
   const pids = livePids(settings, spec);
   const pid = pids[0];
   const state: ComponentState = pid === undefined ? 'stopped' : (await isHealthy(spec.health(settings))) ? 'running' : 'unhealthy';
-  return { component: spec.name, state, pid, rssBytes: pid === undefined ? undefined : residentBytes(pid), url: spec.url(settings), ports: spec.ports(settings), logFile: paths(settings, spec).logFile };
+  return { component: spec.name, state, pid, rssBytes: pid === undefined ? undefined : residentBytes(pid), pssBytes: pid === undefined ? undefined : proportionalBytes(pid), url: spec.url(settings), ports: spec.ports(settings), logFile: paths(settings, spec).logFile };
 }
 
 export async function status(options: SupervisorOptions = {}): Promise<ComponentStatus[]> {

@@ -26,7 +26,7 @@ export async function startVictoriaLogs(bin: string | undefined = victoriaLogsBi
   const dir = mkdtempSync(join(tmpdir(), 'shopscope-test-vlogs-'));
   const port = await freePort();
   let output = '';
-  const child: ChildProcess = spawn(bin, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${join(dir, 'data')}`, '-retentionPeriod=7d', '-loggerLevel=WARN', '-memory.allowedPercent=5'], {
+  const child: ChildProcess = spawn(bin, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${join(dir, 'data')}`, '-retentionPeriod=7d', '-loggerLevel=WARN', '-memory.allowedBytes=64MiB'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: unknown) => {

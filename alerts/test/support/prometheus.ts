@@ -1,1 +1,1 @@
-export * from '../../src/testing/prometheus.ts';
+export { freePort, startPrometheus, prometheusInstalled, type RunningPrometheus } from '@shopscope/testkit';

@@ -16,8 +16,8 @@ export const victorialogs: ComponentSpec = {
         `-httpListenAddr=127.0.0.1:${settings.ports.victoriaLogs}`,
         `-storageDataPath=${join(dataDir, 'data')}`,
         '-retentionPeriod=7d',
-        // Its own memory use follows the machine's by default; a demo back end stays small.
-        '-memory.allowedPercent=5',
+        // Its caches follow the machine's memory by default (60 %); a demo back end stays small.
+        '-memory.allowedBytes=64MiB',
       ],
     };
   },

@@ -1,22 +1,21 @@
+// A real Prometheus of a test's own, found through the stack's build lookup.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { binaryPath, isReady } from '@shopscope/stack';
+import { freePort } from './free-port.ts';
+import { stopChild } from './stop-child.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/** The stack's Prometheus (Debian's package, linked into the stack's cache by its build). */
+export function prometheusBinary(): string | undefined {
+  const bin = binaryPath('prometheus');
+  return isReady(['prometheus']) && existsSync(bin) ? bin : undefined;
 }
 
 export function prometheusInstalled(): boolean {
-  return spawnSync('prometheus', ['--version'], { encoding: 'utf8' }).status === 0;
+  const bin = prometheusBinary();
+  return bin !== undefined && spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
 export interface RunningPrometheus { url: string; stop(): Promise<void>; logs(): string }
@@ -33,7 +32,9 @@ export async function startPrometheus(targets: string[], scrapeInterval = '1s'):
     'scrape_configs:', '  - job_name: test', '    static_configs:', `      - targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}]`, '',
   ].join('\n'));
   let output = '';
-  const child: ChildProcess = spawn('prometheus', [
+  const bin = prometheusBinary();
+  if (!bin) throw new Error('Prometheus is not installed for the stack: run `npm run stack:build -- prometheus`');
+  const child: ChildProcess = spawn(bin, [
     `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`, '--enable-feature=exemplar-storage', '--log.level=warn',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,17 +52,8 @@ export async function startPrometheus(targets: string[], scrapeInterval = '1s'):
     url,
     logs: () => output,
     async stop() {
-      await stopProcess(child);
+      await stopChild(child, 5_000);
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** SIGTERM, then SIGKILL if the process is still there after 5 s. */
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
 }
