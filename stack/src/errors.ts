@@ -4,7 +4,6 @@
 export const STACK_ERROR_CODES = {
   SHOPSCOPE_ERR_GO_MISSING: 'the Go toolchain is missing or too old',
   SHOPSCOPE_ERR_REGISTRY_UNREACHABLE: 'the Go module proxy (or apt) could not be reached or refused a module',
-  SHOPSCOPE_ERR_CHECKSUM_MISMATCH: 'a downloaded module does not match the checksum pinned in versions.json',
   SHOPSCOPE_ERR_BUILD_FAILED: 'a build command failed',
   SHOPSCOPE_ERR_PACKAGE_MISSING: 'a Debian package is missing and cannot be installed here',
   SHOPSCOPE_ERR_BAD_SETTING: 'an environment variable or option has an invalid value',

@@ -44,8 +44,8 @@ describe('stack build', () => {
       return `${result.stdout}${result.stderr}`;
     };
     expect(versionOf('collector', '--version')).toContain(versions.collector.version.slice(1));
-    expect(versionOf('victorialogs', '-version')).toContain(`victoria-logs-`);
-    expect(versionOf('jaeger', 'version')).toMatch(/gitVersion|jaeger/i);
+    expect(versionOf('victorialogs', '-version')).toContain(`victoria-logs-${versions.victorialogs.version}`);
+    expect(versionOf('jaeger', 'version')).toContain(`"gitVersion":"${versions.jaeger.version}"`);
     expect(versionOf('prometheus', '--version')).toContain(`version ${versions.prometheus.version}.`);
     const promtool = spawnSync(binaryPath('prometheus', 'promtool'), ['--version'], { encoding: 'utf8' });
     expect(`${promtool.stdout}${promtool.stderr}`).toContain(`promtool, version ${versions.prometheus.version}.`);

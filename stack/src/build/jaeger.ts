@@ -7,6 +7,9 @@ import type { Versions } from '../versions.ts';
 import { goEnvironment, runLogged } from './go.ts';
 import { digest, installBinary, type BuildRecipe } from './recipe.ts';
 
+// `jaeger version` reports the pinned version (the module leaves it to the release build).
+const LDFLAGS = '-s -w -X github.com/jaegertracing/jaeger/internal/version.latestVersion=';
+
 export function jaegerRecipe(versions: Versions): BuildRecipe {
   const pins = versions.jaeger;
   return {
@@ -16,7 +19,7 @@ export function jaegerRecipe(versions: Versions): BuildRecipe {
     estimate: '~8 min',
     binaries: ['jaeger'],
     needsGo: true,
-    inputs: digest(JSON.stringify(pins)),
+    inputs: digest(JSON.stringify(pins), LDFLAGS),
     async build({ binDir, workDir, logFile }) {
       const run = { cwd: workDir, logFile, component: 'jaeger', env: goEnvironment() };
       // Always a fresh go.mod: a half-finished earlier attempt must not pin anything.
@@ -26,7 +29,7 @@ export function jaegerRecipe(versions: Versions): BuildRecipe {
         await runLogged('go', ['mod', 'edit', `-replace=${from}=${to}`], run);
       }
       await runLogged('go', ['mod', 'tidy'], run);
-      const ldflags = '-s -w';
+      const ldflags = `${LDFLAGS}${pins.version}`;
       await runLogged('go', ['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(workDir, 'jaeger'), pins.package], run);
       installBinary(join(workDir, 'jaeger'), join(binDir, 'jaeger'));
     },

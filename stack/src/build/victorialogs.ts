@@ -6,6 +6,9 @@ import { digest, installBinary, type BuildRecipe } from './recipe.ts';
 
 export const VICTORIALOGS_BINARY = 'victoria-logs';
 
+// `victoria-logs -version` reports the pinned version (the module leaves it to the release build).
+const LDFLAGS = '-s -w -X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-';
+
 export function victoriaLogsRecipe(versions: Versions): BuildRecipe {
   const pins = versions.victorialogs;
   return {
@@ -15,10 +18,10 @@ export function victoriaLogsRecipe(versions: Versions): BuildRecipe {
     estimate: '~1 min',
     binaries: [VICTORIALOGS_BINARY],
     needsGo: true,
-    inputs: digest(JSON.stringify(pins)),
+    inputs: digest(JSON.stringify(pins), LDFLAGS),
     async build({ binDir, workDir, logFile }) {
       // Outside a module, -mod=mod is refused: `go install mod@version` gets its own GOFLAGS.
-      await runLogged('go', ['install', '-trimpath', '-ldflags=-s -w', `${pins.package}@${pins.version}`], {
+      await runLogged('go', ['install', '-trimpath', `-ldflags=${LDFLAGS}${pins.version}`, `${pins.package}@${pins.version}`], {
         cwd: workDir,
         logFile,
         component: 'victorialogs',
