@@ -188,6 +188,15 @@ describe('the local stack', () => {
     expect(calls[0]?.labels).toContainEqual({ name: 'service_name', value: service });
   });
 
+  it('keeps traces across a restart of Jaeger (badger on disk)', async () => {
+    await down({ env, components: ['jaeger'], log: quiet });
+    expect((await getJson(`${base.jaeger}/api/services`).catch(() => ({ status: 0 }))).status).toBe(0);
+    await up({ env, components: ['jaeger'], log: quiet });
+    const again = await getJson<{ data: { spans: { spanID: string }[] }[] }>(`${base.jaeger}/api/traces/${traceId}`);
+    expect(again.status).toBe(200);
+    expect(again.body?.data[0]?.spans.map((s) => s.spanID)).toEqual([spanId]);
+  });
+
   it('stops everything on down, leaving no process behind', async () => {
     const before = stackProcesses();
     expect(before.length).toBe(4);
