@@ -20,28 +20,28 @@ function readArgv(pid: number): string[] | undefined {
   }
 }
 
-/** The process's resident memory (VmRSS), or undefined once it is gone. */
-export function residentBytes(pid: number): number | undefined {
+/** A `Name:   123 kB` line of a /proc file, in bytes; undefined once the process is gone. */
+function procKilobytes(file: string, field: string): number | undefined {
   try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(file, 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** The process's resident memory (VmRSS). */
+export function residentBytes(pid: number): number | undefined {
+  return procKilobytes(`/proc/${pid}/status`, 'VmRSS');
+}
+
 /**
  * The process's proportional share of memory (Pss): pages shared with other processes (the
  * node binary's code, shared libraries) counted in proportion, so a sum over processes is what
- * they take together. Undefined once it is gone or when the kernel does not say.
+ * they take together.
  */
 export function proportionalBytes(pid: number): number | undefined {
-  try {
-    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+  return procKilobytes(`/proc/${pid}/smaps_rollup`, 'Pss');
 }
 
 /** True while the process exists and is not a zombie waiting to be reaped. */
