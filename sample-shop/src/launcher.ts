@@ -47,18 +47,33 @@ export interface LaunchedService {
  */
 const MEMORY_FLAGS = ['--max-semi-space-size=1'];
 
+/**
+ * Settings a service gets unless the environment says otherwise. The gateway is the shop's
+ * edge: the agent there starts a new trace for each outside request (linking the caller's
+ * context) rather than adopting a trace id or sampling decision a shopper sent.
+ */
+const serviceDefaults: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {
+  gateway: { SHOPSCOPE_TRUST_INBOUND_TRACE: 'false' },
+};
+
+/** The environment a service process starts with: the shop's defaults under `env`. */
+export function serviceEnv(name: ServiceName, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    OTEL_SERVICE_NAME: name,
+    SHOPSCOPE_PROFILE: 'dev',
+    OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=shop,deployment.environment.name=demo',
+    SHOPSCOPE_EXPERIMENTS: `${checkoutExperiment.name}=${checkoutExperiment.variants.join('|')}`,
+    ...serviceDefaults[name],
+    ...env,
+    // the agent reads SHOPSCOPE_METRICS_PORT; each service gets its own
+    SHOPSCOPE_METRICS_PORT: env[`SHOPSCOPE_${name.toUpperCase()}_METRICS_PORT`] ?? String(metricsPorts[name]),
+  };
+}
+
 export function launchService(name: ServiceName, options: LaunchOptions = {}, main: EntryPoint = entryPoint('main')): LaunchedService {
   const env = { ...process.env, ...options.env };
   const child = spawn(process.execPath, [...MEMORY_FLAGS, ...(options.nodeArgs ?? defaultNodeArgs()), ...main.nodeArgs, main.file, name], {
-    env: {
-      OTEL_SERVICE_NAME: name,
-      SHOPSCOPE_PROFILE: 'dev',
-      OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=shop,deployment.environment.name=demo',
-      SHOPSCOPE_EXPERIMENTS: `${checkoutExperiment.name}=${checkoutExperiment.variants.join('|')}`,
-      ...env,
-      // the agent reads SHOPSCOPE_METRICS_PORT; each service gets its own
-      SHOPSCOPE_METRICS_PORT: env[`SHOPSCOPE_${name.toUpperCase()}_METRICS_PORT`] ?? String(metricsPorts[name]),
-    },
+    env: serviceEnv(name, env),
     stdio: options.outputFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', options.outputFd, options.outputFd],
   });
   const onLine = options.onLine ?? ((service, line) => process.stdout.write(`[${service}] ${line}\n`));

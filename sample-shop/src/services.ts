@@ -25,6 +25,7 @@ export async function buildService(name: ServiceName, config: ShopConfig, flags:
   const client = (target: ServiceName, timeoutMs?: number) => new ServiceClient(target, config.urls[target], timeoutMs);
   const db = name === 'gateway' ? undefined : openDb({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config, name) });
   const logger = options.logger;
+  const limits = config.http;
   switch (name) {
     case 'gateway': {
       const { buildGatewayApp } = await import('./gateway/app.ts');
@@ -32,19 +33,19 @@ export async function buildService(name: ServiceName, config: ShopConfig, flags:
     }
     case 'catalog': {
       const { buildCatalogApp } = await import('./catalog/app.ts');
-      return { app: await buildCatalogApp({ db: db!, flags, inventory: client('inventory'), logger }), db };
+      return { app: await buildCatalogApp({ db: db!, flags, inventory: client('inventory'), logger, limits }), db };
     }
     case 'cart': {
       const { buildCartApp } = await import('./cart/app.ts');
-      return { app: await buildCartApp({ db: db!, flags, catalog: client('catalog'), logger }), db };
+      return { app: await buildCartApp({ db: db!, flags, catalog: client('catalog'), logger, limits }), db };
     }
     case 'inventory': {
       const { buildInventoryApp } = await import('./inventory/app.ts');
-      return { app: await buildInventoryApp({ db: db!, flags, logger }), db };
+      return { app: await buildInventoryApp({ db: db!, flags, logger, limits }), db };
     }
     case 'payments': {
       const { buildPaymentsApp } = await import('./payments/app.ts');
-      return { app: await buildPaymentsApp({ db: db!, flags, logger }), db };
+      return { app: await buildPaymentsApp({ db: db!, flags, logger, limits }), db };
     }
     case 'orders': {
       const { buildOrdersApp } = await import('./orders/app.ts');
@@ -59,6 +60,7 @@ export async function buildService(name: ServiceName, config: ShopConfig, flags:
           recoverAfterMs: config.recoverAfterMs,
           recoveryIntervalMs: options.recoveryIntervalMs,
           logger,
+          limits,
         }),
         db,
       };

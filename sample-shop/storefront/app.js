@@ -11,9 +11,41 @@ async function api(path, options = {}) {
   if (!response.ok) {
     const error = new Error(body.error ? body.error.message : `HTTP ${response.status}`);
     error.code = body.error ? body.error.code : 'http_error';
+    error.status = response.status;
     throw error;
   }
   return body;
+}
+
+// One Idempotency-Key per checkout attempt: made when the shopper first presses "Place order"
+// for a cart, sent again on every retry until the shop gives a definitive answer, so a retry
+// after a lost answer or "payment outcome unknown" finds the first order instead of paying twice.
+const attemptKey = 'checkoutAttempt';
+
+function checkoutKey(cartId) {
+  try {
+    const attempt = JSON.parse(localStorage.getItem(attemptKey) || 'null');
+    if (attempt && attempt.cartId === cartId && typeof attempt.key === 'string') return attempt.key;
+  } catch {
+    // a damaged entry: start a new attempt
+  }
+  const key = crypto.randomUUID();
+  localStorage.setItem(attemptKey, JSON.stringify({ cartId, key }));
+  return key;
+}
+
+function endCheckoutAttempt() {
+  localStorage.removeItem(attemptKey);
+}
+
+/**
+ * Whether the shop may not have finished with an attempt: no answer at all (network), a 5xx
+ * (outcome unknown, a service away), or "still processing" / "slow down". Every other answer
+ * is definitive, and the next attempt gets a new key.
+ */
+function outcomeUnknown(err) {
+  if (err.status === undefined || err.status >= 500) return true;
+  return err.status === 408 || err.status === 429 || err.code === 'checkout_in_progress';
 }
 
 function show(message, kind) {
@@ -113,24 +145,34 @@ async function checkout(event) {
   try {
     const result = await api('/checkout', {
       method: 'POST',
-      headers: { 'idempotency-key': crypto.randomUUID() },
+      headers: { 'idempotency-key': checkoutKey(state.cartId) },
       body: JSON.stringify({
         cartId: state.cartId,
         email: $('email').value,
         payment: { cardNumber: $('card').value, expiry: $('expiry').value, cvv: $('cvv').value },
       }),
     });
+    endCheckoutAttempt();
     if (result.status === 'confirmed') {
       show(`Order ${result.orderId} confirmed — total ${formatMoney(result.total)}`, 'ok');
       state.cartId = null;
       localStorage.removeItem('cartId');
       renderCart({ items: [], total: { amount: 0, currency: result.total.currency } });
-      await loadProducts();
+      loadProducts().catch(() => undefined);
     } else {
       show(`Payment failed (${result.failureReason}); your cart is kept`, 'error');
     }
   } catch (err) {
-    show(err.message, 'error');
+    if (outcomeUnknown(err)) {
+      show(`${err.message}. Press "Place order" again to finish this order: you will not be charged twice.`, 'error');
+    } else if (err.code === 'idempotency_key_reused') {
+      // the details changed since an unfinished attempt: the next press starts a new one
+      endCheckoutAttempt();
+      show('Your details changed since the last attempt; press "Place order" again to pay with these.', 'error');
+    } else {
+      endCheckoutAttempt();
+      show(err.message, 'error');
+    }
   } finally {
     $('pay').disabled = false;
   }

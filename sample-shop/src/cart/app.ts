@@ -7,7 +7,10 @@ import { ShopError } from '../shared/errors.ts';
 import { money } from '../shared/money.ts';
 import { parseInput } from '../shared/validation.ts';
 import { createServer } from '../shared/server.ts';
+import type { HttpLimits } from '../shared/config.ts';
 import type { ServiceClient } from '../shared/service-client.ts';
+import { productsByIds } from '../shared/catalog-lookup.ts';
+import { maxCartLines } from '../shared/cart-limits.ts';
 import { startMemoryLeakFault } from './memory-leak.ts';
 import { telemetry } from '../shared/telemetry.ts';
 
@@ -16,6 +19,7 @@ export interface CartDeps {
   flags: FlagStore;
   catalog: ServiceClient;
   logger?: boolean;
+  limits?: HttpLimits;
 }
 
 /** Most of one product a cart may hold. */
@@ -53,7 +57,7 @@ export async function buildCartApp(deps: CartDeps): Promise<FastifyInstance> {
       PRIMARY KEY (cart_id, product_id)
     );
   `);
-  const app = createServer({ service: 'cart', logger: deps.logger });
+  const app = createServer({ service: 'cart', logger: deps.logger, limits: deps.limits });
   const stopLeak = startMemoryLeakFault(flags);
   app.addHook('onClose', async () => stopLeak());
 
@@ -69,6 +73,20 @@ export async function buildCartApp(deps: CartDeps): Promise<FastifyInstance> {
     return cart;
   }
 
+  /** Touches the cart first in a transaction: on PostgreSQL its row lock orders concurrent changes to one cart. */
+  async function lockCart(tx: Db, id: string) {
+    await tx.run('UPDATE cart_carts SET updated_at = ? WHERE id = ?', [Date.now(), id]);
+  }
+
+  /** A new line, within the cart's limit of distinct products (call after `lockCart`). */
+  async function insertLine(tx: Db, id: string, productId: string, quantity: number) {
+    const lines = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM cart_items WHERE cart_id = ?', [id]);
+    if ((lines?.n ?? 0) >= maxCartLines) {
+      throw new ShopError('quantity_limit', `a cart holds at most ${maxCartLines} different products`);
+    }
+    await tx.run('INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, ?)', [id, productId, quantity]);
+  }
+
   /** The cart with names and prices from the catalog; without the catalog, lines still show. */
   async function view(id: string) {
     const cart = await loadCart(id);
@@ -77,14 +95,10 @@ export async function buildCartApp(deps: CartDeps): Promise<FastifyInstance> {
       [id],
     );
     let products = new Map<string, CatalogProduct>();
-    if (lines.length > 0) {
-      try {
-        const ids = lines.map((l) => encodeURIComponent(l.product_id)).join(',');
-        const body = await catalog.get<{ items: CatalogProduct[] }>(`/products?ids=${ids}&limit=100`);
-        products = new Map(body.items.map((p) => [p.id, p]));
-      } catch {
-        // catalog down: show the lines without prices
-      }
+    try {
+      products = await productsByIds<CatalogProduct>(catalog, lines.map((l) => l.product_id));
+    } catch {
+      // catalog down: show the lines without prices
     }
     let totalCents = 0;
     const items = lines.map((line) => {
@@ -120,6 +134,7 @@ export async function buildCartApp(deps: CartDeps): Promise<FastifyInstance> {
     await openCart(id);
     await catalog.get(`/products/${encodeURIComponent(body.productId)}`);
     await db.transaction(async (tx) => {
+      await lockCart(tx, id);
       const existing = await tx.get<{ quantity: number }>('SELECT quantity FROM cart_items WHERE cart_id = ? AND product_id = ?', [
         id,
         body.productId,
@@ -131,9 +146,8 @@ export async function buildCartApp(deps: CartDeps): Promise<FastifyInstance> {
       if (existing) {
         await tx.run('UPDATE cart_items SET quantity = ? WHERE cart_id = ? AND product_id = ?', [quantity, id, body.productId]);
       } else {
-        await tx.run('INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, ?)', [id, body.productId, quantity]);
+        await insertLine(tx, id, body.productId, quantity);
       }
-      await tx.run('UPDATE cart_carts SET updated_at = ? WHERE id = ?', [Date.now(), id]);
     });
     telemetry.cartUpdated({ cartId: id, action: 'add', sku: body.productId, quantity: body.quantity });
     return reply.status(201).send(await view(id));
@@ -148,8 +162,9 @@ export async function buildCartApp(deps: CartDeps): Promise<FastifyInstance> {
     } else {
       await catalog.get(`/products/${encodeURIComponent(productId)}`);
       await db.transaction(async (tx) => {
+        await lockCart(tx, id);
         const changed = await tx.run('UPDATE cart_items SET quantity = ? WHERE cart_id = ? AND product_id = ?', [body.quantity, id, productId]);
-        if (changed === 0) await tx.run('INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, ?)', [id, productId, body.quantity]);
+        if (changed === 0) await insertLine(tx, id, productId, body.quantity);
       });
     }
     telemetry.cartUpdated({ cartId: id, action: body.quantity === 0 ? 'remove' : 'update', sku: productId, quantity: body.quantity });

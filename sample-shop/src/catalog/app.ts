@@ -6,6 +6,7 @@ import { ShopError } from '../shared/errors.ts';
 import { money } from '../shared/money.ts';
 import { parseInput } from '../shared/validation.ts';
 import { createServer } from '../shared/server.ts';
+import type { HttpLimits } from '../shared/config.ts';
 import { sleep } from '../shared/sleep.ts';
 import type { ServiceClient } from '../shared/service-client.ts';
 import { migrateCatalog } from './schema.ts';
@@ -15,6 +16,7 @@ export interface CatalogDeps {
   flags: FlagStore;
   inventory: ServiceClient;
   logger?: boolean;
+  limits?: HttpLimits;
 }
 
 interface ProductRow {
@@ -32,7 +34,7 @@ const listQuery = z.object({
   category: z.string().max(50).optional(),
   ids: z
     .string()
-    .max(2000)
+    .max(100 * 65)
     .transform((s) => s.split(',').filter(Boolean))
     .pipe(z.array(z.string().max(64)).max(100))
     .optional(),
@@ -49,7 +51,7 @@ function escapeLike(text: string): string {
 export async function buildCatalogApp(deps: CatalogDeps): Promise<FastifyInstance> {
   const { db, flags, inventory } = deps;
   await migrateCatalog(db);
-  const app = createServer({ service: 'catalog', logger: deps.logger });
+  const app = createServer({ service: 'catalog', logger: deps.logger, limits: deps.limits });
 
   async function slowQueryFault() {
     const ms = flags.get().catalogSlowQueryMs;

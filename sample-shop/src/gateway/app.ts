@@ -11,7 +11,7 @@ import { registerAdminRoutes } from './admin.ts';
 import { assignCheckoutExperiment } from './experiment.ts';
 
 export interface GatewayDeps {
-  config: Pick<ShopConfig, 'urls' | 'adminToken' | 'rateLimit' | 'bodyLimitBytes' | 'paymentTimeoutMs'>;
+  config: Pick<ShopConfig, 'urls' | 'adminToken' | 'rateLimit' | 'bodyLimitBytes' | 'paymentTimeoutMs' | 'http'>;
   flags: FlagStore;
   logger?: boolean;
 }
@@ -23,7 +23,7 @@ const forwardedHeaders = ['content-type', 'idempotency-key', 'accept-language'] 
 
 export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstance> {
   const { config, flags } = deps;
-  const app = createServer({ service: 'gateway', bodyLimitBytes: config.bodyLimitBytes, logger: deps.logger });
+  const app = createServer({ service: 'gateway', bodyLimitBytes: config.bodyLimitBytes, logger: deps.logger, limits: config.http });
 
   if (config.rateLimit > 0) {
     await app.register(rateLimit, {

@@ -5,7 +5,9 @@ import type { FlagStore } from '../shared/flags.ts';
 import { ShopError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { createServer } from '../shared/server.ts';
+import type { HttpLimits } from '../shared/config.ts';
 import { migrateInventory } from './schema.ts';
+import { maxCartLines } from '../shared/cart-limits.ts';
 import { commit as commitReservation, getReservation, release as releaseReservation, reserve as reserveStock } from './reservations.ts';
 import { telemetry } from '../shared/telemetry.ts';
 
@@ -17,6 +19,7 @@ export interface InventoryDeps {
   db: Db;
   flags: FlagStore;
   logger?: boolean;
+  limits?: HttpLimits;
 }
 
 // Schemas are built once: zod compiles a fast path per schema object, so one made per request
@@ -31,13 +34,13 @@ const reserveBody = z.object({
   items: z
     .array(z.object({ productId, quantity: z.number().int().min(1).max(1000) }).strict())
     .min(1)
-    .max(100),
+    .max(maxCartLines),
 });
 
 export async function buildInventoryApp(deps: InventoryDeps): Promise<FastifyInstance> {
   const { db, flags } = deps;
   await migrateInventory(db);
-  const app = createServer({ service: 'inventory', logger: deps.logger });
+  const app = createServer({ service: 'inventory', logger: deps.logger, limits: deps.limits });
 
   // The `inventoryUnavailable` fault flag: every call but the health check fails as an outage would.
   app.addHook('onRequest', async (request) => {

@@ -5,6 +5,7 @@ import { ShopError } from '../shared/errors.ts';
 import { money } from '../shared/money.ts';
 import { parseInput } from '../shared/validation.ts';
 import { createServer } from '../shared/server.ts';
+import type { HttpLimits } from '../shared/config.ts';
 import type { ServiceClient } from '../shared/service-client.ts';
 import { loadOrder, loadOrderItems, migrateOrders } from './schema.ts';
 import { Checkout, checkoutBody, idempotencyKeySchema } from './checkout.ts';
@@ -21,6 +22,7 @@ export interface OrdersDeps {
   recoverAfterMs: number;
   recoveryIntervalMs?: number;
   logger?: boolean;
+  limits?: HttpLimits;
 }
 
 const orderParams = z.object({ id: z.string().min(1).max(100) });
@@ -28,7 +30,7 @@ const orderParams = z.object({ id: z.string().min(1).max(100) });
 export async function buildOrdersApp(deps: OrdersDeps): Promise<FastifyInstance> {
   const { db } = deps;
   await migrateOrders(db);
-  const app = createServer({ service: 'orders', logger: deps.logger });
+  const app = createServer({ service: 'orders', logger: deps.logger, limits: deps.limits });
   const checkout = new Checkout(deps);
   const stopRecovery = startRecovery({
     db,

@@ -6,6 +6,7 @@ import { currency, money } from '../shared/money.ts';
 import { isExpiryValid, isLuhnValid } from '../shared/card.ts';
 import { sleep } from '../shared/sleep.ts';
 import type { ServiceClient } from '../shared/service-client.ts';
+import { productsByIds } from '../shared/catalog-lookup.ts';
 import { loadOrder, loadOrderByKey, settleOrder, type OrderRow } from './schema.ts';
 import { confirmOrder, failOrder, type SagaClients } from './saga.ts';
 import { telemetry } from '../shared/telemetry.ts';
@@ -95,9 +96,7 @@ export class Checkout {
     const cart = await this.deps.cart.get<CartView>(`/carts/${encodeURIComponent(input.cartId)}`);
     if (cart.status !== 'open') throw new ShopError('cart_closed', `cart ${input.cartId} is already checked out`);
     if (cart.items.length === 0) throw new ShopError('cart_empty', 'the cart is empty');
-    const ids = cart.items.map((i) => encodeURIComponent(i.productId)).join(',');
-    const catalog = await this.deps.catalog.get<{ items: CatalogProduct[] }>(`/products?ids=${ids}&limit=100`);
-    const products = new Map(catalog.items.map((p) => [p.id, p]));
+    const products = await productsByIds<CatalogProduct>(this.deps.catalog, cart.items.map((i) => i.productId));
     const lines = cart.items.map((item) => {
       const product = products.get(item.productId);
       if (!product) throw new ShopError('product_not_found', `product ${item.productId} is no longer sold`);
@@ -111,9 +110,10 @@ export class Checkout {
     this.inFlight.add(orderId);
     try {
       const created = await db.transaction(async (tx) => {
+        // Refused (no row) when the key was used already or the cart has a live order.
         const inserted = await tx.run(
           `INSERT INTO orders_orders (id, idempotency_key, request_hash, cart_id, email, status, failure_code, total_cents, currency, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+           VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
           [orderId, idempotencyKey ?? null, hash, input.cartId, input.email, totalCents, currency, now, now],
         );
         if (inserted === 0) return false;
@@ -131,8 +131,9 @@ export class Checkout {
       if (!created) {
         // Another request with the same key got there first: answer as it does.
         const existing = idempotencyKey ? await loadOrderByKey(db, idempotencyKey) : undefined;
-        if (!existing) throw new ShopError('internal_error', 'idempotent order vanished');
-        return this.replay(existing, hash);
+        if (existing) return this.replay(existing, hash);
+        // Another checkout of this cart (another key) is under way or confirmed: one charge per cart.
+        throw new ShopError('cart_checked_out', `cart ${input.cartId} is being checked out or was checked out already`);
       }
       return await this.process(orderId, input, lines, totalCents);
     } finally {

@@ -24,6 +24,11 @@ export interface OrderItemRow {
   unit_price_cents: number;
 }
 
+/**
+ * A cart has at most one live order (pending or confirmed): the unique index makes the database
+ * refuse a second one, whatever the number of processes, keys or restarts. A failed order
+ * leaves the index, so the shopper can pay again.
+ */
 export async function migrateOrders(db: Db): Promise<void> {
   await db.exec(`
     CREATE TABLE IF NOT EXISTS orders_orders (
@@ -40,6 +45,7 @@ export async function migrateOrders(db: Db): Promise<void> {
       updated_at BIGINT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS orders_orders_status ON orders_orders (status, updated_at);
+    CREATE UNIQUE INDEX IF NOT EXISTS orders_orders_live_cart ON orders_orders (cart_id) WHERE status IN ('pending', 'confirmed');
     CREATE TABLE IF NOT EXISTS orders_items (
       order_id TEXT NOT NULL,
       product_id TEXT NOT NULL,

@@ -5,6 +5,7 @@ import type { FlagStore } from '../shared/flags.ts';
 import { ShopError, errorBody } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { createServer } from '../shared/server.ts';
+import type { HttpLimits } from '../shared/config.ts';
 import { sleep } from '../shared/sleep.ts';
 import { isExpiryValid, isLuhnValid, last4 } from '../shared/card.ts';
 import { currency } from '../shared/money.ts';
@@ -21,6 +22,7 @@ export interface PaymentsDeps {
   db: Db;
   flags: FlagStore;
   logger?: boolean;
+  limits?: HttpLimits;
 }
 
 type ChargeStatus = 'processing' | 'approved' | 'declined' | 'failed' | 'voided';
@@ -100,7 +102,7 @@ export async function buildPaymentsApp(deps: PaymentsDeps): Promise<FastifyInsta
   await db.run("UPDATE payments_charges SET status = 'failed', failure_code = 'interrupted', updated_at = ? WHERE status = 'processing'", [
     Date.now(),
   ]);
-  const app = createServer({ service: 'payments', logger: deps.logger });
+  const app = createServer({ service: 'payments', logger: deps.logger, limits: deps.limits });
   const load = (orderId: string) => db.get<ChargeRow>('SELECT * FROM payments_charges WHERE order_id = ?', [orderId]);
 
   async function waitWhileProcessing(orderId: string, deadlineMs: number): Promise<ChargeRow | undefined> {

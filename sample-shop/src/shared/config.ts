@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { BlockList, isIP } from 'node:net';
 
 export const serviceNames = ['gateway', 'catalog', 'cart', 'orders', 'payments', 'inventory'] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -14,6 +15,31 @@ export const defaultPorts: Record<ServiceName, number> = {
 
 const repoRoot = new URL('../../../', import.meta.url).pathname;
 
+/** The admin token a demo starts with; it is public, so it is refused off loopback. */
+export const defaultAdminToken = 'shopscope-admin';
+
+/** What every service's HTTP server allows its clients (a slow or greedy client cannot hold it). */
+export interface HttpLimits {
+  /** The whole request, headers and body, must arrive within this. */
+  requestTimeoutMs: number;
+  /** The request line and headers must arrive within this (at most the request timeout). */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** A connection with no traffic either way for this long is closed, whatever it is doing. */
+  connectionTimeoutMs: number;
+  /** Connections beyond this many are closed as they arrive. */
+  maxConnections: number;
+}
+
+export const defaultHttpLimits: Readonly<HttpLimits> = Object.freeze({
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  connectionTimeoutMs: 60_000,
+  maxConnections: 1024,
+});
+
 export interface ShopConfig {
   host: string;
   ports: Record<ServiceName, number>;
@@ -27,6 +53,7 @@ export interface ShopConfig {
   paymentTimeoutMs: number;
   /** Age at which orders' recovery sweep settles a pending order. */
   recoverAfterMs: number;
+  http: HttpLimits;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -39,9 +66,45 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
   return value;
 }
 
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+loopback.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+
+/** Whether binding to `host` keeps a service reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const address = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (address === 'localhost') return true;
+  const family = isIP(address);
+  if (family === 0) return false;
+  return loopback.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+function loadHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const limits: HttpLimits = {
+    requestTimeoutMs: intFromEnv(env, 'SHOPSCOPE_REQUEST_TIMEOUT_MS', defaultHttpLimits.requestTimeoutMs, 1),
+    headersTimeoutMs: intFromEnv(env, 'SHOPSCOPE_HEADERS_TIMEOUT_MS', defaultHttpLimits.headersTimeoutMs, 1),
+    keepAliveTimeoutMs: intFromEnv(env, 'SHOPSCOPE_KEEP_ALIVE_TIMEOUT_MS', defaultHttpLimits.keepAliveTimeoutMs, 1),
+    connectionTimeoutMs: intFromEnv(env, 'SHOPSCOPE_CONNECTION_TIMEOUT_MS', defaultHttpLimits.connectionTimeoutMs, 1),
+    maxConnections: intFromEnv(env, 'SHOPSCOPE_MAX_CONNECTIONS', defaultHttpLimits.maxConnections, 1),
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new Error(
+      `SHOPSCOPE_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed SHOPSCOPE_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
+}
+
 /** Reads the shop's settings once, at start; a bad value stops the service with one clear line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
-  const host = env.SHOPSCOPE_HOST ?? '127.0.0.1';
+  const host = env.SHOPSCOPE_HOST || '127.0.0.1';
+  const adminToken = env.SHOPSCOPE_ADMIN_TOKEN || defaultAdminToken;
+  if (adminToken === defaultAdminToken && !isLoopbackHost(host)) {
+    throw new Error(
+      `SHOPSCOPE_HOST=${host} is reachable from other machines but SHOPSCOPE_ADMIN_TOKEN is the public default; set a token of your own or bind to 127.0.0.1`,
+    );
+  }
   const ports = {} as Record<ServiceName, number>;
   const urls = {} as Record<ServiceName, string>;
   for (const name of serviceNames) {
@@ -56,11 +119,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
     urls,
     dataDir: env.SHOPSCOPE_DATA_DIR ?? join(repoRoot, '.data', 'shop'),
     databaseUrl: env.DATABASE_URL || undefined,
-    adminToken: env.SHOPSCOPE_ADMIN_TOKEN || 'shopscope-admin',
+    adminToken,
     rateLimit: intFromEnv(env, 'SHOPSCOPE_RATE_LIMIT', 1000),
     bodyLimitBytes: intFromEnv(env, 'SHOPSCOPE_BODY_LIMIT', 64 * 1024, 1),
     paymentTimeoutMs,
     recoverAfterMs: intFromEnv(env, 'SHOPSCOPE_RECOVER_AFTER_MS', paymentTimeoutMs + 5000, 1),
+    http: loadHttpLimits(env),
   });
 }
 

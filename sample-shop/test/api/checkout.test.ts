@@ -55,6 +55,46 @@ describe('checkout', () => {
     expect(orders).toHaveLength(1);
   });
 
+  it('charges a cart once when checkouts with different keys race', async () => {
+    const before = await stockOf('p-0007');
+    const cartId = await cartWith(shop.url, [{ productId: 'p-0007', quantity: 2 }]);
+    // a slow provider keeps the first order pending while the others arrive
+    await shop.flags.update({ paymentLatencyMs: 300 });
+    let results;
+    try {
+      results = await Promise.all(Array.from({ length: 8 }, (_, i) => checkout(shop.url, cartId, goodCard, `tab-${i}`)));
+    } finally {
+      await shop.flags.update({ paymentLatencyMs: 0 });
+    }
+    const confirmed = results.filter((r) => r.status === 201);
+    expect(confirmed).toHaveLength(1);
+    expect(confirmed[0]!.body.status).toBe('confirmed');
+    const refused = results.filter((r) => r.status !== 201);
+    expect(refused.map((r) => [r.status, r.body.error?.code])).toEqual(Array.from({ length: 7 }, () => [409, 'cart_checked_out']));
+    expect(await stockOf('p-0007')).toBe(before - 2);
+    const orders = await shop.db('orders').all<{ id: string }>('SELECT id FROM orders_orders WHERE cart_id = ?', [cartId]);
+    expect(orders.map((o) => o.id)).toEqual([confirmed[0]!.body.orderId]);
+    const charges = await shop.db('payments').all('SELECT order_id FROM payments_charges WHERE order_id = ?', [confirmed[0]!.body.orderId]);
+    expect(charges).toHaveLength(1);
+    // a refused key stored nothing: its retry answers as the cart now stands (closed)
+    const loser = results.findIndex((r) => r.status !== 201);
+    const retry = await checkout(shop.url, cartId, goodCard, `tab-${loser}`);
+    expect([retry.status, retry.body.error?.code]).toEqual([409, 'cart_closed']);
+  });
+
+  it('refuses a second live order for a cart in the database itself', async () => {
+    const db = shop.db('orders');
+    const row = (id: string, status: string) => [id, null, 'hash', 'c-db-guard', 'a@example.com', status, null, 100, 'EUR', 1, 1];
+    const insert = `INSERT INTO orders_orders (id, idempotency_key, request_hash, cart_id, email, status, failure_code, total_cents, currency, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+    expect(await db.run(insert, row('o-guard-1', 'payment_failed'))).toBe(1);
+    expect(await db.run(insert, row('o-guard-2', 'pending'))).toBe(1);
+    expect(await db.run(insert, row('o-guard-3', 'pending'))).toBe(0);
+    expect(await db.run(insert, row('o-guard-4', 'confirmed'))).toBe(0);
+    await db.run("UPDATE orders_orders SET status = 'failed' WHERE id = 'o-guard-2'");
+    expect(await db.run(insert, row('o-guard-5', 'pending'))).toBe(1);
+  });
+
   it('refuses a reused Idempotency-Key for a different checkout', async () => {
     const cartA = await cartWith(shop.url, [{ productId: 'p-0004', quantity: 1 }]);
     const cartB = await cartWith(shop.url, [{ productId: 'p-0004', quantity: 1 }]);

@@ -61,4 +61,69 @@ describe('storefront', () => {
     expect((await api(shop.url, 'GET', `/api/products/${productId}`)).body.stock).toBe(stockBefore - 1);
     expect(errors).toEqual([]);
   });
+
+  it('keeps one Idempotency-Key per checkout attempt, so a retry after a lost answer pays once', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    const keys: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/api/checkout')) keys.push(request.headers()['idempotency-key'] ?? '');
+    });
+    const message = () => page.locator('#message').textContent();
+    await page.goto(shop.url);
+    await expect.poll(() => page.locator('#product-list li').count()).toBeGreaterThan(0);
+    await page.locator('#product-list li').nth(1).locator('button').click();
+    await expect.poll(() => page.locator('#cart-count').textContent()).toBe('1');
+    const cartId = await page.evaluate(() => localStorage.getItem('cartId'));
+    await page.fill('#email', 'shopper@example.com');
+    await page.fill('#expiry', '12/39');
+    await page.fill('#cvv', '123');
+
+    // a declined card is a definitive answer: the next attempt gets a new key
+    await page.fill('#card', '4000 0000 0000 0002');
+    await page.click('#pay');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/^Payment failed \(card_declined\)/);
+
+    // the shop takes the payment but its answer never reaches the browser
+    await page.fill('#card', '4242 4242 4242 4242');
+    await page.route(
+      '**/api/checkout',
+      async (route) => {
+        await route.fetch();
+        await route.abort('failed');
+      },
+      { times: 1 },
+    );
+    await page.click('#pay');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/not be charged twice/);
+    const paid = await shop.db('orders').all<{ id: string }>("SELECT id FROM orders_orders WHERE cart_id = ? AND status = 'confirmed'", [cartId]);
+    expect(paid).toHaveLength(1);
+
+    // the shopper presses again: the same key finds that order instead of paying twice
+    await page.click('#pay');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/^Order o-.* confirmed/);
+    expect(await message()).toContain(paid[0]!.id);
+    expect(keys).toHaveLength(3);
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(keys[2]).toBe(keys[1]);
+    const orders = await shop.db('orders').all<{ id: string; status: string }>('SELECT id, status FROM orders_orders WHERE cart_id = ? ORDER BY created_at', [
+      cartId,
+    ]);
+    expect(orders.map((o) => o.status)).toEqual(['payment_failed', 'confirmed']);
+    const approved = await shop.db('payments').all(
+      `SELECT order_id FROM payments_charges WHERE status = 'approved' AND order_id IN (${orders.map(() => '?').join(', ')})`,
+      orders.map((o) => o.id),
+    );
+    expect(approved).toHaveLength(1);
+
+    // a confirmed order ends the attempt: the next cart's checkout has a key of its own
+    await page.locator('#product-list li').nth(2).locator('button').click();
+    await expect.poll(() => page.locator('#cart-count').textContent()).toBe('1');
+    await page.click('#pay');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/^Order o-.* confirmed/);
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys).size).toBe(3);
+    expect(errors).toEqual([]);
+  });
 });
