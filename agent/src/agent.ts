@@ -8,6 +8,7 @@ import { Experiments } from './commerce/experiments.ts';
 import { loadConfig, type AgentConfig } from './config/env.ts';
 import type { DropCounter } from './export/export-budget.ts';
 import { createAccessLogWriter } from './http/access-log.ts';
+import { createEdgeAdmission } from './http/edge-trust.ts';
 import { instrumentFastifyRoutes } from './http/fastify-routes.ts';
 import { instrumentInboundHttp } from './http/server-requests.ts';
 import { enableInstrumentations } from './instrumentations/chosen.ts';
@@ -16,7 +17,7 @@ import { FieldBuilder } from './logging/fields.ts';
 import { ConventionLogger } from './logging/logger.ts';
 import { startOtlpLogs, type OtlpLogs } from './logging/otlp-logs.ts';
 import { createPino, createStdout } from './logging/pino-setup.ts';
-import { createRedactor, redactString } from './logging/redact.ts';
+import { createRedaction } from './logging/redact.ts';
 import { levelValues } from './logging/schema.ts';
 import { createWinstonFormat } from './logging/winston-format.ts';
 import { serveMetrics, type MetricsEndpoint } from './metrics/metrics-server.ts';
@@ -27,6 +28,7 @@ import { describe } from './safety/safe-call.ts';
 import { warn } from './safety/warn.ts';
 import { startTracing, type Tracing } from './tracing/provider.ts';
 import { ShopscopePropagator } from './tracing/propagator.ts';
+import { createSpanRedactor } from './tracing/span-redaction.ts';
 
 // The wiring, in one visible place: configuration is read once, each feature is built once
 // from it, and the request path only runs what was decided here. Started once per process
@@ -60,7 +62,9 @@ function buildAgent(): Agent {
   for (const problem of problems) warn('SHOPSCOPE_ERR_CONFIG_INVALID', problem, problem);
 
   const experiments = new Experiments(config.experiments);
-  const fields = new FieldBuilder(createRedactor(config.redactPaths), redactString, experiments);
+  // One redaction for stdout, OTLP log copies and spans alike.
+  const redaction = createRedaction(config.redactPaths);
+  const fields = new FieldBuilder(redaction.value, redaction.text, experiments);
   const on = !config.disabled;
 
   setGlobalErrorHandler((error) => warn('SHOPSCOPE_ERR_EXPORT_FAILED', `OpenTelemetry SDK: ${describe(error)}`, 'otel-sdk'));
@@ -86,9 +90,16 @@ function buildAgent(): Agent {
     'telemetry.distro.name': '@shopscope/agent',
   });
   const tracing = on
-    ? startTracing(config, resource, new ShopscopePropagator(experiments), metrics ? [new SpanMetricsProcessor(metrics)] : [], countDrop)
+    ? startTracing(
+        config,
+        resource,
+        new ShopscopePropagator(experiments),
+        metrics ? [new SpanMetricsProcessor(metrics)] : [],
+        countDrop,
+        createSpanRedactor(redaction),
+      )
     : undefined;
-  const otlpLogs = on && config.logs.exportEnabled ? startOtlpLogs(config, resource, countDrop) : undefined;
+  const otlpLogs = on && config.logs.exportEnabled ? startOtlpLogs(config, resource, countDrop, redaction) : undefined;
 
   const stdout = createStdout(config);
   const pino = createPino(config, fields, stdout.stream);
@@ -107,6 +118,7 @@ function buildAgent(): Agent {
       experiments,
       serviceName: config.serviceName,
       ignoredServers,
+      edge: config.trustInboundTrace ? undefined : createEdgeAdmission(config.baggageAllowlist),
     });
     instrumentFastifyRoutes(metrics);
     enableInstrumentations(tracing.provider);

@@ -39,6 +39,13 @@ export interface AgentConfig {
   };
   metrics: { enabled: boolean; host: string; port: number; maxLabelSets: number };
   redactPaths: readonly string[];
+  /**
+   * Inbound requests adopt the caller's trace context (true), or start their own trace and only
+   * link the caller's (false: a service at the edge, SHOPSCOPE_TRUST_INBOUND_TRACE=false).
+   */
+  trustInboundTrace: boolean;
+  /** At the edge, the inbound baggage keys kept (`name`, or `prefix*`); all others are dropped. */
+  baggageAllowlist: readonly string[];
   experiments: readonly ExperimentDeclaration[];
   exportQueueSize: number;
   /** OTLP request bodies gzip-compressed (off the event loop, in the thread pool) or sent as they are. */
@@ -124,6 +131,17 @@ const headersSchema = z.string().transform((raw, ctx) => {
 
 const endpointSchema = z.string().url().refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL');
 const redactSchema = z.string().transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean));
+// W3C baggage keys are HTTP tokens; a trailing `*` keeps every key with that prefix.
+const baggageKey = /^[!#$%&'+\-.^_`|~0-9A-Za-z]+\*?$|^\*$/;
+const allowlistSchema = z.string().transform((raw, ctx) => {
+  const keys = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = keys.find((key) => !baggageKey.test(key));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${bad.slice(0, 40)}" is not a baggage key (an HTTP token, optionally ending in *)` });
+    return z.NEVER;
+  }
+  return keys;
+});
 
 export function loadConfig(env: Env = process.env): LoadedConfig {
   const problems: string[] = [];
@@ -168,6 +186,8 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
   const metricsHost = read('SHOPSCOPE_METRICS_HOST', z.string().regex(/^[0-9a-zA-Z.:-]+$/), '127.0.0.1', 'metrics endpoint off');
   const maxLabelSets = read('SHOPSCOPE_MAX_LABEL_SETS', positiveInt, 500, 'using 500');
   const redact = read('SHOPSCOPE_REDACT', redactSchema, [], 'only the default redaction applies');
+  const trustInbound = read('SHOPSCOPE_TRUST_INBOUND_TRACE', z.enum(['true', 'false']), 'true', 'inbound trace context is trusted (the default)');
+  const baggageAllowlist = read('SHOPSCOPE_BAGGAGE_ALLOWLIST', allowlistSchema, [], 'no inbound baggage is kept at the edge (the default)');
   const experiments = read('SHOPSCOPE_EXPERIMENTS', experimentsSchema, [], 'no experiment is attached to telemetry');
   const queue = read('SHOPSCOPE_EXPORT_QUEUE', positiveInt, 2048, 'using 2048');
   const compression = read('OTEL_EXPORTER_OTLP_COMPRESSION', z.enum(['gzip', 'none']), 'none', 'sending uncompressed');
@@ -205,6 +225,8 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
       maxLabelSets: maxLabelSets.value,
     }),
     redactPaths: Object.freeze(redact.value),
+    trustInboundTrace: trustInbound.value === 'true',
+    baggageAllowlist: Object.freeze(baggageAllowlist.value),
     experiments: Object.freeze(experiments.value),
     exportQueueSize: queue.value,
     exportCompression: compression.value,

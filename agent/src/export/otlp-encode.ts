@@ -178,11 +178,17 @@ export function writeLogRecord(w: ProtobufWriter, log: LogItem): void {
   }
 }
 
+/** What writeSdkLogRecord reads of an SDK log record (a redacted copy can stand in for it). */
+export type SdkLogFields = Pick<
+  ReadableLogRecord,
+  'hrTime' | 'hrTimeObserved' | 'severityNumber' | 'severityText' | 'body' | 'attributes' | 'droppedAttributesCount' | 'spanContext' | 'eventName'
+>;
+
 /**
  * The fields of one LogRecord from the OpenTelemetry SDK's LoggerProvider (the app's own pino
  * lines, through the pino instrumentation): what the SDK's OTLP exporter would send for it.
  */
-export function writeSdkLogRecord(w: ProtobufWriter, log: ReadableLogRecord): void {
+export function writeSdkLogRecord(w: ProtobufWriter, log: SdkLogFields): void {
   w.hrTime(1, log.hrTime);
   if (log.severityNumber !== undefined) w.uint(2, log.severityNumber);
   if (log.severityText !== undefined) w.string(3, log.severityText);

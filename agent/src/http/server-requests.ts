@@ -2,9 +2,10 @@ import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
 import type { Experiments } from '../commerce/experiments.ts';
 import type { AccessLogWriter } from './access-log.ts';
+import type { EdgeAdmission } from './edge-trust.ts';
 import type { RedMetrics } from '../metrics/red-metrics.ts';
 import { safeCall } from '../safety/safe-call.ts';
 import { propagationHeaderReader } from './propagation-headers.ts';
@@ -41,6 +42,11 @@ export interface InboundDeps {
   serviceName: string;
   /** Servers the agent runs itself (the /metrics endpoint): never traced. */
   ignoredServers: WeakSet<Server>;
+  /**
+   * At the edge (SHOPSCOPE_TRUST_INBOUND_TRACE=false), what a request keeps of its caller's
+   * context (see edge-trust.ts); undefined: the caller's context is adopted as it is.
+   */
+  edge: EdgeAdmission | undefined;
 }
 
 interface RequestMessage {
@@ -59,7 +65,7 @@ export function normalizeMethod(method: string | undefined): string {
 }
 
 export function instrumentInboundHttp(deps: InboundDeps): void {
-  const { tracer, contextManager, metrics, experiments, ignoredServers } = deps;
+  const { tracer, contextManager, metrics, experiments, ignoredServers, edge } = deps;
   const propagationHeaders = propagationHeaderReader(propagation.fields());
 
   const finish = safeCall('http request end', (record: RequestRecord, status: number) => {
@@ -104,12 +110,19 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
     if (ignoredServers.has(server)) return;
     const method = normalizeMethod(request.method);
     const carrier = propagationHeaders(request.rawHeaders);
-    const parent = carrier === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, carrier);
+    let parent: Context = carrier === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, carrier);
+    let links: Link[] | undefined;
+    if (edge !== undefined && carrier !== undefined) {
+      const admitted = edge(parent);
+      parent = admitted.parent;
+      links = admitted.links;
+    }
     const span = tracer.startSpan(
       method,
       {
         kind: SpanKind.SERVER,
         attributes: { 'http.request.method': method, 'url.path': pathOf(request.url) },
+        links,
       },
       parent,
     );
@@ -136,8 +149,9 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
     }
     if (!response.headersSent) {
       response.setHeader(TRANSACTION_HEADER, span.spanContext().traceId);
-      // Only instrumented callers (they sent traceparent) learn the service name.
-      if (parent !== ROOT_CONTEXT) response.setHeader(SERVICE_HEADER, deps.serviceName);
+      // Only instrumented callers (they sent traceparent) learn the service name, and not from
+      // a service at the edge, whose callers are outside.
+      if (parent !== ROOT_CONTEXT && edge === undefined) response.setHeader(SERVICE_HEADER, deps.serviceName);
     }
     // The end comes from the http.server.response.finish channel; a request whose connection
     // closes first (client gone, server error) is ended by one 'close' listener per connection,

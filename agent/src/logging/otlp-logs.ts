@@ -4,10 +4,12 @@ import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { AgentConfig } from '../config/env.ts';
 import { ExportBudget, type DropCounter } from '../export/export-budget.ts';
-import { ScopeEncodings, encodeResource, encodeScope, writeLogRecord, writeSdkLogRecord } from '../export/otlp-encode.ts';
+import { ScopeEncodings, encodeResource, encodeScope, writeLogRecord, writeSdkLogRecord, type SdkLogFields } from '../export/otlp-encode.ts';
 import { OtlpSender, type ItemEncoder } from '../export/otlp-sender.ts';
+import type { ProtobufWriter } from '../export/protobuf-writer.ts';
 import { safeCall } from '../safety/safe-call.ts';
 import type { Fields } from './fields.ts';
+import { createRedaction, type Redaction } from './redact.ts';
 import { severityNumbers, type LevelName } from './schema.ts';
 
 // The OTLP copy of every log line (for the log store). The agent's own lines (convention logger,
@@ -17,15 +19,44 @@ import { severityNumbers, type LevelName } from './schema.ts';
 // same way, into the same batches and export budget. (The SDK's batch processor and OTLP
 // exporter are not used: they kept every record object queued until export, and the exporter
 // alone brought protobufjs and about 3 MB of heap.)
+//
+// The agent's own lines are redacted when they are built (fields.ts), before stdout and OTLP
+// alike. Records from the SDK LoggerProvider (the app's own pino lines, or anything else that
+// logs through the OpenTelemetry logs API) were never seen by the agent's logger: their body
+// and attributes are redacted here, as they are encoded, with the same rules.
 
-/** The LoggerProvider's processor: each record is encoded as it is emitted, then dropped. */
+/** The record's body and attributes redacted; the record itself when nothing changed. */
+function redactedRecord(record: SdkLogRecord, redaction: Redaction): SdkLogFields {
+  const body = redaction.value(record.body);
+  const attributes = redaction.value(record.attributes);
+  if (body === record.body && attributes === record.attributes) return record;
+  return {
+    hrTime: record.hrTime,
+    hrTimeObserved: record.hrTimeObserved,
+    severityNumber: record.severityNumber,
+    severityText: record.severityText,
+    body,
+    attributes,
+    droppedAttributesCount: record.droppedAttributesCount,
+    spanContext: record.spanContext,
+    eventName: record.eventName,
+  };
+}
+
+/** The LoggerProvider's processor: each record is redacted and encoded as it is emitted, then dropped. */
 class EncodingLogProcessor implements LogRecordProcessor {
   private readonly scopes = new ScopeEncodings();
   readonly onEmit: (record: SdkLogRecord) => void;
 
-  constructor(private readonly sender: OtlpSender) {
+  constructor(
+    private readonly sender: OtlpSender,
+    redaction: Redaction,
+  ) {
+    // Redaction runs inside the encoder: one that throws gets its item taken back, so a record
+    // is never sent unredacted.
+    const encode = (w: ProtobufWriter, record: SdkLogRecord): void => writeSdkLogRecord(w, redactedRecord(record, redaction));
     this.onEmit = safeCall('log record export', (record: SdkLogRecord) => {
-      sender.offer(this.scopes.of(record.instrumentationScope), writeSdkLogRecord, record);
+      sender.offer(this.scopes.of(record.instrumentationScope), encode, record);
     });
   }
 
@@ -47,12 +78,13 @@ export interface OtlpLogs {
   flush(): Promise<void>;
 }
 
-export function startOtlpLogs(config: AgentConfig, resource: Resource, onDrop: DropCounter): OtlpLogs {
+/** `redaction`: the agent's (built once at start); the default rules when not given. */
+export function startOtlpLogs(config: AgentConfig, resource: Resource, onDrop: DropCounter, redaction: Redaction = createRedaction()): OtlpLogs {
   const budget = new ExportBudget('logs', config.exportQueueSize, onDrop);
   const sender = new OtlpSender({ url: config.logs.endpoint, headers: config.logs.headers, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
   const provider = new LoggerProvider({
     resource,
-    processors: [new EncodingLogProcessor(sender)],
+    processors: [new EncodingLogProcessor(sender, redaction)],
     logRecordLimits: { attributeCountLimit: 64, attributeValueLengthLimit: 8192 },
   });
   logs.setGlobalLoggerProvider(provider);

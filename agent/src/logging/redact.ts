@@ -1,88 +1,55 @@
-// Redaction by default, built once. Keys that name a secret lose their value whatever it is;
-// every string (messages included) is scanned for card numbers (Luhn-valid runs of 13–19
-// digits, spaces or dashes allowed), e-mail addresses, bearer/basic credentials, JWTs and
-// `password=…`-style pairs. Objects are copied only where something changed, so clean log
-// calls cost a walk and no allocation. SHOPSCOPE_REDACT adds key names (any depth) and dotted
-// paths (from the root of the log fields; `*` matches one key).
+import { isPanNumber } from './redaction/cards.ts';
+import { CARD_LABEL, REDACTED } from './redaction/labels.ts';
+import { createKeyPredicate, type KeyPredicate } from './redaction/sensitive-keys.ts';
+import { createTextRedactor } from './redaction/text.ts';
 
-export const REDACTED = '[REDACTED]';
+// Redaction by default, built once. Keys that name a secret lose their value whatever it is
+// (redaction/sensitive-keys.ts); every string (messages included) goes through the text rules
+// (redaction/text.ts: URL passwords, token shapes, card numbers, e-mails, secret pairs, auth
+// schemes, security codes), each linear in the length of the text; numbers that are card
+// numbers become `[REDACTED:card]`; values that serialize through `toJSON` (URL objects,
+// date-like wrappers) are judged by what they serialize to. Objects are copied only where
+// something changed, so clean log calls cost a walk and no allocation. SHOPSCOPE_REDACT adds
+// key names (any depth) and dotted paths (from the root of the log fields; `*` matches one key).
+// The rule list and how to add one: LOGGING.md.
 
-const SENSITIVE_KEY =
-  /pass(?:word|wd|phrase)?$|^pwd$|secret|token|^auth(?:orization)?$|^proxy-authorization$|cookie|^cvv2?$|^cvc2?$|^csc$|^cid$|security.?code|card.?(?:number|num|no)$|^pan$|api.?key|private.?key|credential|session.?id|^otp$|^pin$|^iban$|^ssn$/i;
-
-const CARD_CANDIDATE = /(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/g;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi;
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g;
-const SECRET_PAIR =
-  /\b(password|passwd|pwd|pass|secret|client_secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|cvv2?|cvc2?|pin)(\s*["']?\s*[:=]\s*["']?)([^\s"'&,;)}\]]+)/gi;
-const HEADER_LINE = /\b(authorization|proxy-authorization|cookie|set-cookie)(\s*:\s*)[^\r\n]+/gi;
-/** Cheap pre-check: strings without any of these cannot match a pattern above. */
-const MAYBE_SENSITIVE = /\d{4}|@|bearer|basic|token|pass|pwd|secret|key|cvv|cvc|pin|eyJ|cookie|auth/i;
-
-const MAX_DEPTH = 8;
+export { REDACTED } from './redaction/labels.ts';
+export { luhnValid } from './redaction/cards.ts';
 
 export type Redactor = <T>(value: T) => T;
 export type StringRedactor = (text: string) => string;
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
+/** What one configuration of redaction needs, built once and shared by logs, spans and OTLP. */
+export interface Redaction {
+  /** Structures (log fields, attributes): keys, strings, numbers, errors, toJSON values. */
+  value: Redactor;
+  /** One string (a message, an attribute value). */
+  text: StringRedactor;
+  /** Whether a key (field, attribute or header name) names a secret. */
+  isSecretKey: KeyPredicate;
 }
 
-function replaceCards(text: string): string {
-  return text.replace(CARD_CANDIDATE, (match) => {
-    const digits = match.replace(/[ -]/g, '');
-    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? '[REDACTED:card]' : match;
-  });
-}
+const MAX_DEPTH = 8;
+const dateToJSON = Date.prototype.toJSON;
 
-/** Shorter than the shortest card number and without '@', ':' or '=': nothing can match. */
-function cannotMatch(text: string): boolean {
-  return text.length < 13 && !text.includes('@') && !text.includes(':') && !text.includes('=');
-}
-
-export const redactString: StringRedactor = (text) => {
-  if (cannotMatch(text) || !MAYBE_SENSITIVE.test(text)) return text;
-  let out = text;
-  if (out.includes('@')) out = out.replace(EMAIL, '[REDACTED:email]');
-  out = out.replace(JWT, '[REDACTED:jwt]');
-  out = out.replace(HEADER_LINE, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
-  out = out.replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`);
-  out = out.replace(SECRET_PAIR, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`);
-  out = replaceCards(out);
-  return out;
-};
+/** The default text rules (no SHOPSCOPE_REDACT names). */
+export const redactString: StringRedactor = createTextRedactor(createKeyPredicate());
 
 interface PathRule {
   segments: readonly string[];
 }
 
-export function createRedactor(extra: readonly string[] = []): Redactor {
-  const extraKeys = new Set(extra.filter((p) => !p.includes('.')).map((k) => k.toLowerCase()));
+/** A number or bigint that is a card number → the card label; anything else unchanged. */
+export function redactNumber<T extends number | bigint>(value: T): T | string {
+  return isPanNumber(value) ? CARD_LABEL : value;
+}
+
+export function createRedaction(extra: readonly string[] = []): Redaction {
+  const keyNames = extra.filter((p) => !p.includes('.'));
+  const isSecretKey = createKeyPredicate(keyNames);
+  const text = keyNames.length === 0 ? redactString : createTextRedactor(isSecretKey);
   const pathRules: PathRule[] = extra.filter((p) => p.includes('.')).map((p) => ({ segments: p.split('.') }));
   const usesPaths = pathRules.length > 0;
-
-  // Log keys repeat endlessly: the verdict per key name is memoised (bounded).
-  const verdicts = new Map<string, boolean>();
-  function keyIsSensitive(key: string): boolean {
-    let verdict = verdicts.get(key);
-    if (verdict === undefined) {
-      verdict = SENSITIVE_KEY.test(key) || (extraKeys.size > 0 && extraKeys.has(key.toLowerCase()));
-      if (verdicts.size < 5000) verdicts.set(key, verdict);
-    }
-    return verdict;
-  }
 
   function pathIsRedacted(path: readonly string[]): boolean {
     for (const rule of pathRules) {
@@ -101,11 +68,35 @@ export function createRedactor(extra: readonly string[] = []): Redactor {
   }
 
   function walk(value: unknown, depth: number, path: string[], seen: object[]): unknown {
-    if (typeof value === 'string') return redactString(value);
-    if (value === null || typeof value !== 'object') return value;
+    switch (typeof value) {
+      case 'string':
+        return text(value);
+      case 'number':
+      case 'bigint':
+        return redactNumber(value);
+      case 'object':
+        break;
+      default:
+        return value;
+    }
+    if (value === null) return value;
     if (depth >= MAX_DEPTH) return '[Truncated]';
     if (seen.includes(value)) return '[Circular]';
-    if (value instanceof Date || ArrayBuffer.isView(value)) return value;
+    if (ArrayBuffer.isView(value)) return value;
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') {
+      if (toJSON === dateToJSON) return value;
+      // What the serializer will write is what must be clean (a URL's href, a wrapper's value).
+      const serialized: unknown = toJSON.call(value, '');
+      if (serialized === value) return value;
+      seen.push(value);
+      try {
+        const clean = walk(serialized, depth, path, seen);
+        return clean === serialized ? value : clean;
+      } finally {
+        seen.pop();
+      }
+    }
     seen.push(value);
     try {
       if (value instanceof Error) return errorToObject(value, depth, path, seen);
@@ -126,7 +117,7 @@ export function createRedactor(extra: readonly string[] = []): Redactor {
         const current = source[key];
         let next: unknown;
         if (usesPaths) path.push(key);
-        if (current !== undefined && current !== null && current !== '' && (keyIsSensitive(key) || (usesPaths && pathIsRedacted(path)))) {
+        if (current !== undefined && current !== null && current !== '' && (isSecretKey(key) || (usesPaths && pathIsRedacted(path)))) {
           next = REDACTED;
         } else {
           next = walk(current, depth + 1, path, seen);
@@ -143,17 +134,22 @@ export function createRedactor(extra: readonly string[] = []): Redactor {
   function errorToObject(error: Error, depth: number, path: string[], seen: object[]): Record<string, unknown> {
     const out: Record<string, unknown> = {
       type: error.name || error.constructor?.name || 'Error',
-      message: redactString(String(error.message ?? '')),
+      message: text(String(error.message ?? '')),
     };
-    if (error.stack) out.stack = redactString(error.stack);
+    if (error.stack) out.stack = text(error.stack);
     for (const key of Object.keys(error)) {
       if (key === 'message' || key === 'stack' || key === 'name') continue;
       const current = (error as unknown as Record<string, unknown>)[key];
-      out[key] = keyIsSensitive(key) ? REDACTED : walk(current, depth + 1, path, seen);
+      out[key] = isSecretKey(key) ? REDACTED : walk(current, depth + 1, path, seen);
     }
     if (error.cause !== undefined) out.cause = walk(error.cause, depth + 1, path, seen);
     return out;
   }
 
-  return <T>(value: T): T => walk(value, 0, [], []) as T;
+  return { value: <T>(value: T): T => walk(value, 0, [], []) as T, text, isSecretKey };
+}
+
+/** The structure redactor alone (see createRedaction). */
+export function createRedactor(extra: readonly string[] = []): Redactor {
+  return createRedaction(extra).value;
 }

@@ -8,6 +8,7 @@ import { EncodingSpanProcessor } from './encoding-span-processor.ts';
 import { RequestContextManager } from './context-manager.ts';
 import { LeanTracerProvider, type EndHook } from './lean-tracer.ts';
 import { createSampler } from './sampler.ts';
+import type { SpanRedactor } from './span-redaction.ts';
 
 export const TRACER_NAME = '@shopscope/agent';
 
@@ -24,6 +25,7 @@ export function startTracing(
   propagator: TextMapPropagator,
   extraProcessors: EndHook[],
   onDrop: DropCounter,
+  redactSpan: SpanRedactor,
 ): Tracing {
   const contextManager = new RequestContextManager();
   context.setGlobalContextManager(contextManager);
@@ -34,7 +36,7 @@ export function startTracing(
   if (config.traces.exportEnabled) {
     budget = new ExportBudget('spans', config.exportQueueSize, onDrop);
     const sender = new OtlpSender({ url: config.traces.endpoint, headers: config.traces.headers, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
-    processors.push(new EncodingSpanProcessor(sender));
+    processors.push(new EncodingSpanProcessor(sender, redactSpan));
   }
 
   const provider = new LeanTracerProvider(createSampler(config.traces), processors);

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       metrics: { enabled: true, host: '127.0.0.1', port: 9464, maxLabelSets: 500 },
       exportQueueSize: 2048,
       shutdownTimeoutMs: 2000,
+      trustInboundTrace: true,
+      baggageAllowlist: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.traces)).toBe(true);
@@ -52,6 +54,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the edge settings: trust off, baggage keys and prefixes kept', () => {
+    const { config, problems } = loadConfig({ SHOPSCOPE_TRUST_INBOUND_TRACE: 'false', SHOPSCOPE_BAGGAGE_ALLOWLIST: 'tenant, shopscope.exp.* ,' });
+    expect(problems).toEqual([]);
+    expect(config.trustInboundTrace).toBe(false);
+    expect(config.baggageAllowlist).toEqual(['tenant', 'shopscope.exp.*']);
+    expect(Object.isFrozen(config.baggageAllowlist)).toBe(true);
+  });
+
   type Config = ReturnType<typeof loadConfig>['config'];
   const bad: Array<[string, string, (c: Config) => unknown, unknown]> = [
     ['SHOPSCOPE_METRICS_PORT', '70000', (c) => c.metrics.port, -1],
@@ -67,6 +77,9 @@ describe('loadConfig', () => {
     ['SHOPSCOPE_PROFILE', 'production', (c) => c.profile, 'dev'],
     ['OTEL_RESOURCE_ATTRIBUTES', 'novalue', (c) => Object.keys(c.resourceAttributes).length, 0],
     ['OTEL_LOGS_EXPORTER', 'console', (c) => c.logs.exportEnabled, false],
+    ['SHOPSCOPE_TRUST_INBOUND_TRACE', 'no', (c) => c.trustInboundTrace, true],
+    ['SHOPSCOPE_BAGGAGE_ALLOWLIST', 'tenant,bad key', (c) => c.baggageAllowlist, []],
+    ['SHOPSCOPE_BAGGAGE_ALLOWLIST', 'a*b', (c) => c.baggageAllowlist, []],
   ];
   it.each(bad)('%s=%s: one problem naming the variable, that feature off', (name, value, read, expected) => {
     const { config, problems } = loadConfig({ [name]: value });

@@ -16,7 +16,11 @@ export interface ReceivedSpan {
   durationMs: number;
   attributes: Record<string, unknown>;
   events: Array<{ name: string; attributes: Record<string, unknown> }>;
+  links: Array<{ traceId: string; spanId: string; attributes: Record<string, unknown> }>;
   statusCode: number;
+  statusMessage: string;
+  /** The flags field: W3C trace flags in the low byte. */
+  flags: number;
 }
 
 export interface ReceivedLog {
@@ -144,7 +148,13 @@ export function decodeTraces(body: Buffer): ReceivedSpan[] {
             const ef = fields(e);
             return { name: str(ef, 2), attributes: keyValues(all(ef, 3)) };
           }),
+          links: all(f, 13).map((l) => {
+            const lf = fields(l);
+            return { traceId: hex(lf, 1), spanId: hex(lf, 2), attributes: keyValues(all(lf, 4)) };
+          }),
           statusCode: status ? Number((one(fields(status), 3)?.value as bigint | undefined) ?? 0n) : 0,
+          statusMessage: status ? str(fields(status), 2) : '',
+          flags: Number(one(f, 16)?.value ?? 0),
         });
       }
     }
