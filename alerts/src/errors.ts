@@ -12,9 +12,16 @@ export const ErrorCodes = {
   SHOPSCOPE_ERR_OPTION_INVALID: 'an option or environment variable has a bad value',
   SHOPSCOPE_ERR_SILENCE_INVALID: 'a silence request is invalid',
   SHOPSCOPE_ERR_SILENCE_NOT_FOUND: 'no silence has this id',
+  SHOPSCOPE_ERR_SILENCE_LIMIT: 'too many active silences: expire some first',
   SHOPSCOPE_ERR_QUERY_FAILED: 'a query to Prometheus or VictoriaLogs failed',
   SHOPSCOPE_ERR_NOT_FOUND: 'no such HTTP route',
-  SHOPSCOPE_ERR_BAD_REQUEST: 'the HTTP request body is not valid JSON',
+  SHOPSCOPE_ERR_BAD_REQUEST: 'the HTTP request is malformed (body not valid JSON or too large, bad URL)',
+  SHOPSCOPE_ERR_UNAUTHORIZED: 'a change through the API without the right Bearer token',
+  SHOPSCOPE_ERR_API_TOKEN_UNSET: 'changes through the API are refused: no SHOPSCOPE_ALERTS_TOKEN is set',
+  SHOPSCOPE_ERR_FORBIDDEN_HOST: 'the Host header names neither the bound address nor localhost',
+  SHOPSCOPE_ERR_UNSUPPORTED_MEDIA_TYPE: 'a request body that is not application/json',
+  SHOPSCOPE_ERR_STATE_STORE: 'the state database could not be read or written',
+  SHOPSCOPE_ERR_INTERNAL: 'an unexpected error in the evaluator',
   SHOPSCOPE_ERR_PROMTOOL_MISSING: 'promtool is not installed (apt-get install prometheus)',
 } as const;
 

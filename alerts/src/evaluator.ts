@@ -19,6 +19,7 @@ import { WebhookTransport } from './receivers/webhook/webhook-transport.ts';
 import { loadRules } from './rules/load.ts';
 import { hasPromtool } from './rules/promql-check.ts';
 import { formatProblem, type RuleGroup, type RuleProblem } from './rules/types.ts';
+import { Faults } from './state/faults.ts';
 import { StateStore } from './state/store.ts';
 
 export interface Evaluator {
@@ -35,7 +36,12 @@ export interface Evaluator {
 
 const HISTORY_RETENTION_MS = 7 * 24 * 3_600_000;
 
-export interface StartHooks { logger?: Logger; now?: () => number }
+export interface StartHooks {
+  logger?: Logger;
+  now?: () => number;
+  /** Opens the state database (tests put a failing one in its place). */
+  openStore?: (path: string) => StateStore;
+}
 
 /** Wires the pipeline: evaluate → group → inhibit/silence → dedup → record → deliver. */
 export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: StartHooks = {}): Promise<Evaluator> {
@@ -44,17 +50,18 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
   const log = hooks.logger ?? pino({ name: 'shopscope-alerts', level: options.logLevel });
   let policy: Policy = readPolicyFile(options.policy);
   const metrics = createMetrics();
-  const store = new StateStore(options.stateFile);
+  const faults = new Faults(metrics, log);
+  const store = (hooks.openStore ?? ((path: string) => new StateStore(path)))(options.stateFile);
   const silencer = new Silencer(store, now);
   const promqlChecker = options.promqlChecker ?? (hasPromtool() ? 'promtool' : 'api');
   const logTransport = new LogTransport(log);
-  const slack = options.slackToken ? new SlackTransport(options.slackToken, options.slackApiUrl, options.slackTimeoutMs) : undefined;
+  const slack = options.slackToken ? new SlackTransport(options.slackToken, options.slackApiUrl, options.slackTimeoutMs, options.maxRetryAfterMs) : undefined;
   const transports = new Map<string, { primary: Transport; fallback?: Transport }>();
   const buildTransports = () => {
     transports.clear();
     for (const r of policy.receivers.values()) {
       const webhookUrl = r.webhookUrl ?? options.slackWebhookUrl;
-      const webhook = webhookUrl ? new WebhookTransport(webhookUrl, options.slackTimeoutMs) : undefined;
+      const webhook = webhookUrl ? new WebhookTransport(webhookUrl, options.slackTimeoutMs, options.maxRetryAfterMs) : undefined;
       if (slack && r.slackChannel) transports.set(r.name, { primary: slack, ...(webhook ? { fallback: webhook } : {}) });
       else if (webhook) transports.set(r.name, { primary: webhook });
       else transports.set(r.name, { primary: logTransport });
@@ -64,22 +71,22 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
 
   // Called only once everything is built (flushes, API requests), after `evaluator` exists.
   const allAlerts = (): Iterable<Alert> => evaluator.alerts();
-  const worker = new DeliveryWorker(store, (name) => transports.get(name) ?? { primary: logTransport }, options, metrics, log, now);
+  const worker = new DeliveryWorker(store, (name) => transports.get(name) ?? { primary: logTransport }, options, metrics, log, now, faults);
   const dispatcher = new Dispatcher({
-    store, silencer, policy: () => policy, allAlerts, log, now,
+    store, silencer, policy: () => policy, allAlerts, log, now, faults,
     traceUrl: (alert) => traceUrlFor(alert, options, now),
     onEnqueued: () => worker.nudge(),
   }, () => policy);
   const evaluator: RuleEvaluator = new RuleEvaluator(
     { prometheusUrl: options.prometheusUrl, victoriaLogsUrl: options.victoriaLogsUrl, queryTimeoutMs: options.queryTimeoutMs, ruleConcurrency: options.ruleConcurrency, externalLabels: options.externalLabels },
-    store, (alerts) => dispatcher.receive(alerts), metrics, log, now,
+    store, (alerts) => dispatcher.receive(alerts), metrics, log, now, faults,
   );
 
   let groups: RuleGroup[] = [];
   let problems: RuleProblem[] = [];
   let policyError: string | undefined;
   const reloadRules = async () => {
-    const loaded = await loadRules(options.rulesDir, { defaultIntervalMs: options.defaultIntervalMs, promqlChecker, prometheusUrl: options.prometheusUrl, victoriaLogsUrl: options.victoriaLogsUrl });
+    const loaded = await loadRules(options.rulesDir, { defaultIntervalMs: options.defaultIntervalMs, promqlChecker, prometheusUrl: options.prometheusUrl, victoriaLogsUrl: options.victoriaLogsUrl, promtoolTimeoutMs: options.promtoolTimeoutMs });
     const loadedIds = new Set(loaded.groups.map(groupId));
     const badIds = new Set(loaded.problems.map((p) => `${p.file}::${p.group}`));
     // A group that is broken now keeps running in its last good version: an edit never silences it.
@@ -88,7 +95,7 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
     problems = loaded.problems;
     metrics.ruleProblems.set(problems.length);
     for (const p of problems) log.error({ event: 'alert.rule_problem', code: p.code, file: p.file, group: p.group, rule: p.rule, line: p.line }, formatProblem(p));
-    if (loaded.unchecked.length) log.warn({ event: 'alert.rules_unchecked', languages: loaded.unchecked }, `could not check ${loaded.unchecked.join(', ')} expressions: their back end is unreachable`);
+    if (loaded.unchecked.length) log.warn({ event: 'alert.rules_unchecked', languages: loaded.unchecked, reasons: loaded.uncheckedReasons }, `could not check ${loaded.unchecked.join(', ')} expressions: ${loaded.uncheckedReasons.join('; ') || 'their back end is unreachable'}`);
     evaluator.setGroups(groups);
   };
   const reload = async () => {
@@ -106,7 +113,7 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
   };
 
   // Finished messages, closed threads and expired silences are kept a week for the API, then forgotten.
-  const prune = () => { try { store.prune(now() - HISTORY_RETENTION_MS); } catch (err) { log.warn({ err }, 'pruning old state failed'); } };
+  const prune = () => { try { store.prune(now() - HISTORY_RETENTION_MS); faults.recovered('prune'); } catch (err) { faults.report('prune', err); } };
   prune();
   const pruneTimer = setInterval(prune, 3_600_000);
   pruneTimer.unref();
@@ -121,11 +128,12 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
       const source = a.state === 'firing' ? inhibitedBy(a, policy.inhibitRules, allAlerts()) : undefined;
       return { silencedBy: silencer.silencedBy(a.labels), ...(source ? { inhibitedBy: source.fingerprint } : {}) };
     },
-    silencer, store, metrics, reload,
+    silencer, store, metrics, reload, faults,
     rulesStatus: () => ({ groups: evaluator.groupsStatus(), problems: problems.map((p) => ({ ...p, text: formatProblem(p) })), aggregationGroups: dispatcher.list(), ...(policyError ? { policyError } : {}) }),
-  }, options.host, options.port);
+  }, { host: options.host, port: options.port, token: options.apiToken, allowedHosts: options.allowedHosts });
   const server: Server = api.server;
-  log.info({ event: 'alert.started', url: api.url, groups: groups.length, problems: problems.length, slack: Boolean(slack) }, `alert evaluator listening on ${api.url}`);
+  log.info({ event: 'alert.started', url: api.url, groups: groups.length, problems: problems.length, slack: Boolean(slack), apiChanges: options.apiToken ? 'token' : 'off' }, `alert evaluator listening on ${api.url}`);
+  if (!options.apiToken) log.warn({ event: 'alert.api_read_only' }, 'SHOPSCOPE_ALERTS_TOKEN is not set: the API refuses silences and reloads (SIGHUP still reloads)');
 
   const watchers: FSWatcher[] = [];
   let reloadTimer: NodeJS.Timeout | undefined;
@@ -135,7 +143,10 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
       reloadTimer = setTimeout(() => { reload().catch((err) => log.error({ err }, 'reload failed')); }, 300);
     };
     for (const path of [...options.rulesDir, options.policy]) {
-      try { watchers.push(watch(path, onChange)); } catch { log.warn({ path }, 'cannot watch for changes'); }
+      try {
+        // A watched folder that is removed reports an error: logged, never a crash.
+        watchers.push(watch(path, onChange).on('error', (err) => log.warn({ path, err }, 'stopped watching for changes')));
+      } catch { log.warn({ path }, 'cannot watch for changes'); }
     }
   }
 

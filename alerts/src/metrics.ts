@@ -18,6 +18,7 @@ export function createMetrics() {
     notificationsSent: new Counter({ name: 'shopscope_alerts_notifications_sent_total', help: 'Messages delivered', labelNames: ['receiver', 'transport', 'kind'], registers: [registry] }),
     notificationsFailed: new Counter({ name: 'shopscope_alerts_notifications_failed_total', help: 'Delivery attempts that failed', labelNames: ['receiver', 'transport', 'retryable'], registers: [registry] }),
     notificationsPending: new Gauge({ name: 'shopscope_alerts_notifications_pending', help: 'Messages waiting to be delivered', registers: [registry] }),
+    stateErrors: new Counter({ name: 'shopscope_alerts_state_errors_total', help: 'State database reads or writes that failed (disk full, I/O); each is logged and retried', labelNames: ['stage'], registers: [registry] }),
     notificationsUndeliverable: new Gauge({ name: 'shopscope_alerts_notifications_undeliverable', help: 'Messages not delivered within the undeliverable delay, or refused for good', registers: [registry] }),
   };
 }

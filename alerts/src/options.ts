@@ -20,6 +20,13 @@ export interface EvaluatorOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /**
+   * The Bearer token that changes through the API (silences, reload) must carry. Without one,
+   * the API is read-only: nobody can mute paging by reaching the port.
+   */
+  apiToken?: string;
+  /** Host header values accepted besides the bound address and localhost (a name the API is reached by). */
+  allowedHosts: string[];
   defaultIntervalMs: number;
   queryTimeoutMs: number;
   ruleConcurrency: number;
@@ -28,6 +35,10 @@ export interface EvaluatorOptions {
   backoffMaxMs: number;
   undeliverableAfterMs: number;
   slackTimeoutMs: number;
+  /** The longest wait a Retry-After from Slack or a webhook can impose on a channel. */
+  maxRetryAfterMs: number;
+  /** How long promtool may take to check the rules before they load unchecked. */
+  promtoolTimeoutMs: number;
   /** The one link to a trace (exemplar links in pages), `{traceId}` replaced. */
   traceUrlTemplate: string;
   /** Reload rules and policy when their files change. */
@@ -56,6 +67,9 @@ export const DEFAULTS = {
   backoffMaxMs: 60_000,
   undeliverableAfterMs: 10 * 60_000,
   slackTimeoutMs: 10_000,
+  maxRetryAfterMs: 5 * 60_000,
+  promtoolTimeoutMs: 30_000,
+  allowedHosts: [] as string[],
   // Jaeger's query API; a Grafana Explore URL with `{traceId}` works as well (README).
   traceUrlTemplate: 'http://127.0.0.1:16686/api/traces/{traceId}',
   watch: true,
@@ -73,10 +87,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, warn: (message: string) =
     if (!Number.isFinite(n) || n < min) { warn(`${name}=${v} is not a number >= ${min}: using the default`); return undefined; }
     return n;
   };
-  const dur = (name: string): number | undefined => {
+  const dur = (name: string, minMs = 0): number | undefined => {
     const v = str(name);
     if (v === undefined) return undefined;
-    try { return parseDuration(v); } catch { warn(`${name}=${v} is not a duration (e.g. 30s, 5m): using the default`); return undefined; }
+    let ms: number;
+    try { ms = parseDuration(v); } catch { warn(`${name}=${v} is not a duration (e.g. 30s, 5m): using the default`); return undefined; }
+    if (ms < minMs) { warn(`${name}=${v} is under the minimum of ${minMs} ms: using the default`); return undefined; }
+    return ms;
   };
   const set = <K extends keyof EvaluatorOptions>(key: K, value: EvaluatorOptions[K] | undefined) => { if (value !== undefined) out[key] = value; };
   set('rulesDir', str('ALERTS_RULES')?.split(','));
@@ -89,13 +106,15 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, warn: (message: string) =
   set('stateFile', str('ALERTS_STATE_FILE'));
   set('host', str('ALERTS_HOST'));
   set('port', num('ALERTS_PORT', 0));
-  set('defaultIntervalMs', dur('ALERTS_DEFAULT_INTERVAL'));
+  set('defaultIntervalMs', dur('ALERTS_DEFAULT_INTERVAL', 1000));
   set('queryTimeoutMs', dur('ALERTS_QUERY_TIMEOUT'));
   set('ruleConcurrency', num('ALERTS_RULE_CONCURRENCY', 1));
   set('ratePerChannel', num('ALERTS_SLACK_RATE_PER_CHANNEL', 0.01));
   set('undeliverableAfterMs', dur('ALERTS_UNDELIVERABLE_AFTER'));
   set('traceUrlTemplate', str('ALERTS_TRACE_URL'));
   set('logLevel', str('ALERTS_LOG_LEVEL'));
+  set('apiToken', str('SHOPSCOPE_ALERTS_TOKEN'));
+  set('allowedHosts', str('ALERTS_ALLOWED_HOSTS')?.split(',').map((h) => h.trim()).filter(Boolean));
   const watch = str('ALERTS_WATCH');
   if (watch !== undefined) set('watch', watch !== 'false' && watch !== '0');
   return out;
@@ -113,6 +132,11 @@ export function resolveOptions(given: Partial<EvaluatorOptions>): ResolvedOption
   if (o.ruleConcurrency < 1) fail('ruleConcurrency must be at least 1');
   if (!(o.ratePerChannel > 0)) fail('ratePerChannel must be above 0');
   if (o.backoffInitialMs <= 0 || o.backoffMaxMs < o.backoffInitialMs) fail('backoffInitialMs must be above 0 and at most backoffMaxMs');
+  // A shorter interval would re-run a group in a busy loop; rule files are held to the same floor.
+  if (!(o.defaultIntervalMs >= 1000)) fail(`defaultIntervalMs: ${o.defaultIntervalMs} ms is under the 1s minimum`);
+  if (!(o.maxRetryAfterMs >= 1000)) fail('maxRetryAfterMs must be at least 1s');
+  if (!(o.promtoolTimeoutMs > 0)) fail('promtoolTimeoutMs must be above 0');
+  if (o.apiToken !== undefined && o.apiToken.trim() === '') fail('apiToken must not be empty: leave it unset for a read-only API');
   const rulesDir = (Array.isArray(o.rulesDir) ? o.rulesDir : [o.rulesDir]).map((p) => resolve(p));
   return Object.freeze({ ...o, rulesDir, policy: resolve(o.policy), stateFile: o.stateFile === ':memory:' ? o.stateFile : resolve(o.stateFile) });
 }

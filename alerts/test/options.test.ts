@@ -20,4 +20,20 @@ describe('options', () => {
   it('refuses a VictoriaLogs URL that is not a URL', () => {
     expect(() => resolveOptions({ victoriaLogsUrl: '127.0.0.1:9428' })).toThrow(expect.objectContaining({ code: 'SHOPSCOPE_ERR_OPTION_INVALID', message: expect.stringContaining('victoriaLogsUrl') }));
   });
+
+  it('reads the API token and extra Host names from the environment; without a token the API is read-only', () => {
+    expect(resolveOptions({}).apiToken).toBeUndefined();
+    const env = { SHOPSCOPE_ALERTS_TOKEN: 's3cret-token-value', ALERTS_ALLOWED_HOSTS: 'alerts.internal:9094, alerts.internal' };
+    expect(optionsFromEnv(env, () => {})).toEqual({ apiToken: 's3cret-token-value', allowedHosts: ['alerts.internal:9094', 'alerts.internal'] });
+    expect(() => resolveOptions({ apiToken: ' ' })).toThrow(expect.objectContaining({ code: 'SHOPSCOPE_ERR_OPTION_INVALID' }));
+  });
+
+  it('refuses a default interval under 1s, and caps Retry-After at 5 minutes by default', () => {
+    const warnings: string[] = [];
+    expect(optionsFromEnv({ ALERTS_DEFAULT_INTERVAL: '0' }, (w) => warnings.push(w))).toEqual({});
+    expect(optionsFromEnv({ ALERTS_DEFAULT_INTERVAL: '500ms' }, (w) => warnings.push(w))).toEqual({});
+    expect(warnings).toHaveLength(2);
+    expect(() => resolveOptions({ defaultIntervalMs: 0 })).toThrow(expect.objectContaining({ code: 'SHOPSCOPE_ERR_OPTION_INVALID' }));
+    expect(resolveOptions({}).maxRetryAfterMs).toBe(300_000);
+  });
 });

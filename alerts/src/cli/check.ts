@@ -21,7 +21,7 @@ export async function runCheck(paths: string[], flags: { policy?: string; promet
   for (const lang of loaded.unchecked) {
     console.log(lang === 'logsql'
       ? `LogsQL expressions not checked: no VictoriaLogs answered at ${victoriaLogsUrl} (start one, or pass --victorialogs URL or set VICTORIALOGS_URL)`
-      : 'PromQL expressions not checked: install promtool (apt-get install prometheus) or pass --prometheus URL');
+      : `PromQL expressions not checked: ${loaded.uncheckedReasons.find((r) => r.startsWith('PromQL: '))?.slice(8) ?? 'install promtool (apt-get install prometheus) or pass --prometheus URL'}`);
   }
   const policy = flags.policy ?? SHIPPED_POLICY;
   if (flags.policy || existsSync(policy)) {

@@ -17,7 +17,8 @@ const USAGE = `usage: shopscope-alerts <command> [options]
                        --check fails when the generated file is out of date
   silence add --matcher 'name="v"' [--matcher ...] --duration 2h --comment why [--author who] [--url api]
   silence list [--url api]
-  silence expire <id> [--url api]`;
+  silence expire <id> [--url api]
+                       add and expire send SHOPSCOPE_ALERTS_TOKEN (from the environment) as the Bearer token`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,8 +1,14 @@
 import { DEFAULTS } from '../options.ts';
 
 async function call(url: string, method: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  // Changes need the evaluator's token; it comes from the environment, never from the command line (ps would show it).
+  const token = process.env.SHOPSCOPE_ALERTS_TOKEN;
+  const headers: Record<string, string> = {
+    ...(body ? { 'content-type': 'application/json' } : {}),
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  };
   const response = await fetch(url, {
-    method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}), signal: AbortSignal.timeout(10_000),
+    method, headers, ...(body ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(10_000),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }

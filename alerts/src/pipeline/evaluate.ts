@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import { instantQuery, type Sample } from '../query/instant-query.ts';
 import type { AlertRule, RuleGroup } from '../rules/types.ts';
-import type { StateStore } from '../state/store.ts';
+import { Faults } from '../state/faults.ts';
+import { isStoreError, type StateStore } from '../state/store.ts';
 import type { Alert } from './alert.ts';
 import { advanceRule, type Transition } from './alert-state.ts';
 
@@ -20,6 +21,9 @@ interface Runner { group: RuleGroup; timer: NodeJS.Timeout | undefined; running:
 
 export function groupId(g: RuleGroup): string { return `${g.file}::${g.name}`; }
 
+/** The shortest interval a group is run at (rule files are held to it too): never a busy loop. */
+export const MIN_INTERVAL_MS = 1000;
+
 /**
  * The evaluate stage: every group on its own interval, its rules queried at one timestamp,
  * each result folded into the alert states (alert-state.ts). States are saved before they
@@ -30,6 +34,8 @@ export class RuleEvaluator {
   private readonly active = new Map<string, Map<string, Alert>>();
   private readonly runners = new Map<string, Runner>();
   private readonly failingRules = new Set<string>();
+  /** Rule keys whose alert states could not be saved (state database down): saved with the next evaluation. */
+  private readonly unsaved = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -39,6 +45,7 @@ export class RuleEvaluator {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    private readonly faults: Faults = new Faults(metrics, log),
   ) {
     for (const [ruleKey, alerts] of store.loadAlerts()) this.active.set(ruleKey, new Map(alerts.map((a) => [a.fingerprint, a])));
   }
@@ -57,7 +64,13 @@ export class RuleEvaluator {
       for (const a of alerts.values()) if (a.state === 'firing') orphaned.push({ ...a, state: 'resolved', resolvedAt: this.now() });
       this.active.delete(key);
     }
-    this.store.transaction(() => this.store.deleteAlertsExcept(ruleKeys));
+    try {
+      this.store.transaction(() => this.store.deleteAlertsExcept(ruleKeys));
+    } catch (err) {
+      // Rows of removed rules stay until the next reload; they are never read back into a running rule.
+      if (!isStoreError(err)) throw err;
+      this.faults.report('evaluate', err);
+    }
     if (orphaned.length) this.onAlerts(orphaned, orphaned.map((a) => ({ alert: a, from: 'firing', to: 'resolved' })));
     for (const [id, group] of wanted) {
       const existing = this.runners.get(id);
@@ -107,7 +120,8 @@ export class RuleEvaluator {
           .catch((err: Error) => { runner.lastError = err.message; this.log.error({ event: 'alert.group_failed', group: runner.group.name, err }, 'group evaluation failed'); })
           .finally(() => { runner.running = undefined; runner.lastDurationMs = this.now() - started; runner.lastEvaluatedAt = started; });
       }
-      this.scheduleRunner(runner, runner.group.intervalMs - ((this.now() - started) % runner.group.intervalMs));
+      const interval = Math.max(MIN_INTERVAL_MS, runner.group.intervalMs);
+      this.scheduleRunner(runner, interval - ((this.now() - started) % interval));
     }, delayMs);
     runner.timer.unref?.();
   }
@@ -150,13 +164,31 @@ export class RuleEvaluator {
         else if (a.state === 'resolved' && t.some((x) => x.alert === a)) changed.push(a);
       }
     }
-    if (toSave.length) this.store.transaction(() => { for (const [key, alerts] of toSave) this.store.replaceRuleAlerts(key, alerts.values()); });
+    this.save(toSave.map(([key]) => key));
     this.refreshGauge();
     end();
     for (const t of transitions) {
       if (t.to === 'firing' || t.to === 'resolved') this.log.info({ event: `alert.${t.to}`, alert: t.alert.labels.alertname, labels: t.alert.labels, value: t.alert.value }, `${t.alert.labels.alertname} ${t.to}`);
     }
     if (changed.length || transitions.length) this.onAlerts(changed, transitions);
+  }
+
+  /**
+   * Saves the alert states of these rules (and of any left unsaved before). A failed save is
+   * counted, logged and tried again with the next evaluation; the alerts are still handed on,
+   * so a full disk does not stop paging by itself.
+   */
+  private save(keys: readonly string[]): void {
+    for (const key of keys) this.unsaved.add(key);
+    if (this.unsaved.size === 0) return;
+    try {
+      this.store.transaction(() => { for (const key of this.unsaved) this.store.replaceRuleAlerts(key, this.active.get(key)?.values() ?? []); });
+      this.unsaved.clear();
+      this.faults.recovered('evaluate');
+    } catch (err) {
+      if (!isStoreError(err)) throw err;
+      this.faults.report('evaluate', err);
+    }
   }
 
   private query(group: RuleGroup, rule: AlertRule, at: number): Promise<Sample[]> {

@@ -3,6 +3,9 @@ import type { Alert } from './alert.ts';
 import { flushGroup, type NotifyContext } from './notify.ts';
 import { groupKey, matchRoutes } from './route.ts';
 
+/** A flush that failed (state database) is tried again this soon, or at group_interval if sooner. */
+const FAILED_FLUSH_RETRY_MS = 10_000;
+
 interface AggregationGroup {
   key: string;
   route: Route;
@@ -79,10 +82,13 @@ export class Dispatcher {
       try {
         await flushGroup(this.ctx, group.route, group.key, group.labels, snapshot);
       } catch (err) {
-        this.ctx.log.error({ event: 'alert.flush_failed', group: group.key, err }, 'notification stage failed; will try again at the next group_interval');
-        this.schedule(group, group.route.groupIntervalMs);
+        // Nothing was recorded (one transaction): the next flush decides again from the same log.
+        if (this.ctx.faults) this.ctx.faults.report('notify', err);
+        else this.ctx.log.error({ event: 'alert.flush_failed', group: group.key, err }, 'notification stage failed; will try again at the next group_interval');
+        this.schedule(group, Math.min(group.route.groupIntervalMs, FAILED_FLUSH_RETRY_MS));
         return;
       }
+      this.ctx.faults?.recovered('notify');
       // Resolved alerts have been dealt with; drop them unless they changed meanwhile.
       for (const a of snapshot) {
         if (a.state === 'resolved' && group.alerts.get(a.fingerprint) === a) group.alerts.delete(a.fingerprint);

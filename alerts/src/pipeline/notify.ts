@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Policy, Route } from '../policy/policy.ts';
 import { groupMessage, threadReply, toNoticeAlert, type GroupNotice } from '../receivers/message.ts';
+import type { Faults } from '../state/faults.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Alert } from './alert.ts';
 import { needsNotification } from './dedup.ts';
@@ -18,6 +19,8 @@ export interface NotifyContext {
   onEnqueued: () => void;
   log: Logger;
   now: () => number;
+  /** Counts and logs the stage's own faults (state database errors). */
+  faults?: Faults;
 }
 
 export interface FlushResult { reason?: GroupNotice['reason']; muted: string[] }

@@ -18,13 +18,26 @@ export interface Silence {
 
 export type SilenceStatus = 'pending' | 'active' | 'expired';
 
+/** The bounds of a silence (README, "Silences"): each keeps GET /api/silences and every check cheap and sane. */
+export const SILENCE_LIMITS = {
+  /** A silence ends at most this long after it starts (or after now, for one that starts in the past). */
+  maxDurationMs: 90 * 86_400_000,
+  /** A silence may be scheduled to start at most this far ahead. */
+  maxStartAheadMs: 90 * 86_400_000,
+  /** Silences pending or active at once. */
+  maxActive: 1000,
+  matchersPerSilence: 32,
+  textLength: 1000,
+} as const;
+
+const text = (what: string, message: string) => z.string().min(1, message).max(SILENCE_LIMITS.textLength, `${what} is longer than ${SILENCE_LIMITS.textLength} characters`);
 const request = z.strictObject({
-  matchers: z.array(z.string()).min(1, 'at least one matcher'),
+  matchers: z.array(z.string()).min(1, 'at least one matcher').max(SILENCE_LIMITS.matchersPerSilence, `at most ${SILENCE_LIMITS.matchersPerSilence} matchers`),
   startsAt: z.iso.datetime({ offset: true }).optional(),
   endsAt: z.iso.datetime({ offset: true }).optional(),
-  duration: z.string().optional(),
-  createdBy: z.string().min(1, 'createdBy names who silences'),
-  comment: z.string().min(1, 'comment says why'),
+  duration: z.string().max(100).optional(),
+  createdBy: text('createdBy', 'createdBy names who silences'),
+  comment: text('comment', 'comment says why'),
 });
 
 export function silenceStatus(s: Silence, now: number): SilenceStatus {
@@ -58,6 +71,13 @@ export class Silencer {
     } else throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', 'endsAt or duration is required: a silence always expires');
     if (endsAt <= startsAt) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', 'endsAt must be after startsAt');
     if (endsAt <= now) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', 'endsAt is in the past');
+    const days = (ms: number) => `${ms / 86_400_000} days`;
+    if (startsAt - now > SILENCE_LIMITS.maxStartAheadMs) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', `startsAt is more than ${days(SILENCE_LIMITS.maxStartAheadMs)} ahead`);
+    if (endsAt - Math.max(startsAt, now) > SILENCE_LIMITS.maxDurationMs) {
+      throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', `a silence lasts at most ${days(SILENCE_LIMITS.maxDurationMs)}: make a new one when it ends`);
+    }
+    const open = this.store.listSilences().filter((x) => silenceStatus(x, now) !== 'expired').length;
+    if (open >= SILENCE_LIMITS.maxActive) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_LIMIT', `${open} silences are pending or active, the most there can be: expire some first`);
     const silence: Silence = { id: randomUUID(), matchers, startsAt, endsAt, createdBy: r.createdBy, comment: r.comment, createdAt: now, updatedAt: now };
     this.store.putSilence(silence);
     return silence;

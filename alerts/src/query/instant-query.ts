@@ -1,4 +1,5 @@
 import { AlertsError } from '../errors.ts';
+import { apiUrl } from './api-url.ts';
 
 export interface Sample { labels: Record<string, string>; value: number }
 
@@ -18,9 +19,10 @@ export async function instantQuery(baseUrl: string, path: string, expr: string, 
   const body = new URLSearchParams({ query: expr, time: (time.getTime() / 1000).toFixed(3) });
   let response: Response;
   try {
+    const url = apiUrl(baseUrl, path);
     response = method === 'GET'
-      ? await fetch(`${new URL(path, baseUrl).href}?${body}`, { signal: AbortSignal.timeout(timeoutMs) })
-      : await fetch(new URL(path, baseUrl), { method: 'POST', body, signal: AbortSignal.timeout(timeoutMs) });
+      ? await fetch(`${url.href}?${body}`, { signal: AbortSignal.timeout(timeoutMs) })
+      : await fetch(url, { method: 'POST', body, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     throw new AlertsError('SHOPSCOPE_ERR_QUERY_FAILED', `${baseUrl}${path}: ${(err as Error).message}`, { cause: err });
   }
@@ -54,7 +56,7 @@ export interface Exemplar { traceId: string; value: number; timestamp: number; l
 
 /** The newest exemplar that carries a trace id, from Prometheus's `/api/v1/query_exemplars`. */
 export async function latestExemplar(prometheusUrl: string, selector: string, since: Date, until: Date, timeoutMs: number): Promise<Exemplar | undefined> {
-  const url = new URL('/api/v1/query_exemplars', prometheusUrl);
+  const url = apiUrl(prometheusUrl, '/api/v1/query_exemplars');
   url.searchParams.set('query', selector);
   url.searchParams.set('start', String(since.getTime() / 1000));
   url.searchParams.set('end', String(until.getTime() / 1000));

@@ -6,19 +6,32 @@ import type { Delivery, Thread } from '../state/store.ts';
  */
 export interface Transport {
   readonly kind: 'slack' | 'webhook' | 'log';
-  send(delivery: Delivery, thread: Thread): Promise<{ ts: string | null; channelId?: string | null }>;
+  send(delivery: Delivery, thread: Thread): Promise<SendResult>;
   /** After a crash mid-send: was this delivery already accepted? Returns its ts if so. */
   findDelivered?(delivery: Delivery, thread: Thread): Promise<string | undefined>;
+}
+
+export interface SendResult {
+  ts: string | null;
+  channelId?: string | null;
+  /** Something worth a warning although the message went out (sent as plain text, say). */
+  note?: string;
 }
 
 export class DeliveryError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, retryable: boolean, retryAfterMs?: number) {
+  /**
+   * The receiver may have acted on the request although the answer was a failure (a timeout, a
+   * 5xx, Slack's `internal_error`): the next attempt must first look for the message.
+   */
+  readonly ambiguous: boolean;
+  constructor(message: string, retryable: boolean, retryAfterMs?: number, ambiguous = false) {
     super(message);
     this.name = 'DeliveryError';
     this.retryable = retryable;
     this.retryAfterMs = retryAfterMs;
+    this.ambiguous = ambiguous;
   }
 }
 

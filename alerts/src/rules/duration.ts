@@ -18,6 +18,8 @@ export function parseDuration(text: string): number {
   if (consumed !== trimmed.length) {
     throw new AlertsError('SHOPSCOPE_ERR_OPTION_INVALID', `"${text}" is not a duration (use e.g. 30s, 5m, 1h30m)`);
   }
+  // Past 2^53 ms (285,000 years) the sum is no longer exact and no date can hold it.
+  if (!Number.isSafeInteger(total)) throw new AlertsError('SHOPSCOPE_ERR_OPTION_INVALID', `"${text.slice(0, 40)}" is too long a duration`);
   return total;
 }
 

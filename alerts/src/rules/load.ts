@@ -12,13 +12,17 @@ export interface LoadOptions {
   prometheusUrl?: string;
   /** Where LogsQL is parsed; without it (or when it does not answer) LogsQL is left unchecked. */
   victoriaLogsUrl?: string;
+  /** How long promtool may take; past it PromQL is left unchecked. */
+  promtoolTimeoutMs?: number;
 }
 
 export interface LoadedRules {
   groups: RuleGroup[];
   problems: RuleProblem[];
-  /** Expression languages that could not be checked (their back end was unreachable). */
+  /** Expression languages that could not be checked (their back end was unreachable, promtool hung). */
   unchecked: string[];
+  /** Why each of them was not checked. */
+  uncheckedReasons: string[];
 }
 
 export function listRuleFiles(paths: readonly string[]): string[] {
@@ -39,22 +43,35 @@ export async function loadRules(paths: readonly string[], options: LoadOptions):
   const groups: RuleGroup[] = [];
   const problems: RuleProblem[] = [];
   const unchecked: string[] = [];
+  const uncheckedReasons: string[] = [];
   for (const file of listRuleFiles(paths)) {
     const parsed = parseRuleFile(file, options.defaultIntervalMs);
     groups.push(...parsed.groups);
     problems.push(...parsed.problems);
   }
   const exprProblems: RuleProblem[] = [];
-  if (options.promqlChecker === 'promtool') exprProblems.push(...checkPromqlWithPromtool(groups));
-  else if (options.promqlChecker === 'api' && options.prometheusUrl) {
-    try { exprProblems.push(...(await checkPromqlWithApi(groups, options.prometheusUrl))); } catch { unchecked.push('promql'); }
+  if (options.promqlChecker === 'promtool') {
+    try {
+      exprProblems.push(...(await checkPromqlWithPromtool(groups, { timeoutMs: options.promtoolTimeoutMs })));
+    } catch (err) {
+      unchecked.push('promql');
+      uncheckedReasons.push(`PromQL: ${(err as Error).message}`);
+    }
+  } else if (options.promqlChecker === 'api' && options.prometheusUrl) {
+    try { exprProblems.push(...(await checkPromqlWithApi(groups, options.prometheusUrl))); } catch (err) {
+      unchecked.push('promql');
+      uncheckedReasons.push(`PromQL: ${(err as Error).message}`);
+    }
   } else unchecked.push('promql');
   if (groups.some((g) => g.datasource === 'victorialogs')) {
     if (options.victoriaLogsUrl) {
-      try { exprProblems.push(...(await checkLogsqlWithVictoriaLogs(groups, options.victoriaLogsUrl))); } catch { unchecked.push('logsql'); }
+      try { exprProblems.push(...(await checkLogsqlWithVictoriaLogs(groups, options.victoriaLogsUrl))); } catch (err) {
+        unchecked.push('logsql');
+        uncheckedReasons.push(`LogsQL: ${(err as Error).message}`);
+      }
     } else unchecked.push('logsql');
   }
   problems.push(...exprProblems);
   const bad = new Set(exprProblems.map((p) => `${p.file}\u0000${p.group}`));
-  return { groups: groups.filter((g) => !bad.has(`${g.file}\u0000${g.name}`)), problems, unchecked };
+  return { groups: groups.filter((g) => !bad.has(`${g.file}\u0000${g.name}`)), problems, unchecked, uncheckedReasons };
 }

@@ -1,3 +1,4 @@
+import { apiUrl } from '../query/api-url.ts';
 import { exprProblem } from './promql-check.ts';
 import type { RuleGroup, RuleProblem } from './types.ts';
 
@@ -17,7 +18,7 @@ export async function checkLogsqlWithVictoriaLogs(groups: readonly RuleGroup[], 
   const problems: RuleProblem[] = [];
   for (const group of groups.filter((g) => g.datasource === 'victorialogs')) {
     for (const rule of group.rules) {
-      const url = new URL('/select/logsql/stats_query', victoriaLogsUrl);
+      const url = apiUrl(victoriaLogsUrl, '/select/logsql/stats_query');
       url.search = new URLSearchParams({ query: rule.expr, ...EMPTY_RANGE }).toString();
       const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
       if (response.ok) { await response.body?.cancel(); continue; }
@@ -28,7 +29,7 @@ export async function checkLogsqlWithVictoriaLogs(groups: readonly RuleGroup[], 
         problems.push(exprProblem(group, rule.index, json.error));
         continue;
       }
-      throw new Error(`${url.origin}/select/logsql/stats_query: HTTP ${response.status}: ${text.slice(0, 300)}`);
+      throw new Error(`${url.origin}${url.pathname}: HTTP ${response.status}: ${text.slice(0, 300)}`);
     }
   }
   return problems;

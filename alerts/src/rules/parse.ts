@@ -1,5 +1,5 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { z } from 'zod';
 import { AlertsError } from '../errors.ts';
@@ -10,7 +10,12 @@ import type { Datasource, Position, Rule, RuleGroup, RuleProblem } from './types
 const DATASOURCES = ['prometheus', 'victorialogs'] as const;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const labelMap = z.record(z.string().regex(LABEL_NAME, 'label names match [a-zA-Z_][a-zA-Z0-9_]*'), z.coerce.string());
-const duration = z.string().refine((s) => { try { parseDuration(s); return true; } catch { return false; } }, 'not a duration (e.g. 30s, 5m)');
+// YAML reads a bare `0` as a number; Prometheus reads it as the duration "0".
+const duration = z.preprocess((v) => (typeof v === 'number' ? String(v) : v),
+  z.string().refine((s) => { try { parseDuration(s); return true; } catch { return false; } }, 'not a duration (e.g. 30s, 5m)'));
+/** The shortest group interval: below it a group would be re-run in a busy loop. */
+const MIN_INTERVAL_MS = 1000;
+const interval = duration.refine((s) => { try { return parseDuration(s as string) >= MIN_INTERVAL_MS; } catch { return true; } }, 'interval must be at least 1s');
 
 const ruleSchema = z.strictObject({
   alert: z.string().min(1).optional(),
@@ -26,7 +31,7 @@ const ruleSchema = z.strictObject({
 
 const groupSchema = z.strictObject({
   name: z.string().min(1, 'group name is empty'),
-  interval: duration.optional(),
+  interval: interval.optional(),
   datasource: z.enum(DATASOURCES, `must be one of ${DATASOURCES.join(', ')}`).optional(),
   labels: labelMap.optional(),
   rules: z.array(z.unknown()),
@@ -42,13 +47,22 @@ export function parseRuleFile(file: string, defaultIntervalMs: number, text?: st
     return { groups: [], problems: [{ code: 'SHOPSCOPE_ERR_RULE_FILE_UNREADABLE', file, message: (err as Error).message }] };
   }
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // `merge: true`: `<<: *base` merge keys (YAML 1.1), as Prometheus's YAML reader accepts them.
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
       problems.push({ code: 'SHOPSCOPE_ERR_RULE_FILE_UNREADABLE', file, line: pos.line, column: pos.col, message: `YAML: ${e.message.split('\n')[0]}` });
     }
     return { groups: [], problems };
+  }
+  // The values come from the whole document, where anchors and aliases resolve (a node alone
+  // cannot see its aliases' anchors); the nodes still give the line and column of each problem.
+  let json: { groups?: unknown[] } | null;
+  try {
+    json = doc.toJS({ maxAliasCount: 1000 }) as { groups?: unknown[] } | null;
+  } catch (err) {
+    return { groups: [], problems: [{ code: 'SHOPSCOPE_ERR_RULE_FILE_UNREADABLE', file, message: `YAML: ${(err as Error).message}` }] };
   }
   const at = (node: Node | null | undefined): Position => {
     const p = lines.linePos(node?.range?.[0] ?? 0);
@@ -67,7 +81,7 @@ export function parseRuleFile(file: string, defaultIntervalMs: number, text?: st
   const groups: RuleGroup[] = [];
   const seen = new Set<string>();
   groupsNode.items.forEach((groupNode, gi) => {
-    const raw = (groupNode as Node).toJSON?.() as unknown ?? null;
+    const raw = json?.groups?.[gi] ?? null;
     const parsed = groupSchema.safeParse(raw);
     const groupName = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : `#${gi + 1}`;
     if (!parsed.success) {
@@ -94,7 +108,7 @@ export function parseRuleFile(file: string, defaultIntervalMs: number, text?: st
         return;
       }
       const exprPosition = at(exprNode ?? ruleNode);
-      const key = `${basename(file)}:${g.name}/${ruleName}/${ri}`;
+      const key = '';
       if (r.data.record !== undefined) {
         rules.push({ kind: 'record', key, name: r.data.record, index: ri, expr: r.data.expr, labels: r.data.labels ?? {}, exprPosition });
         return;
@@ -115,12 +129,35 @@ export function parseRuleFile(file: string, defaultIntervalMs: number, text?: st
       }
     });
     if (!groupOk) return;
+    assignKeys(file, g.name, rules);
     groups.push({
       file, name: g.name, intervalMs: g.interval ? parseDuration(g.interval) : defaultIntervalMs,
       datasource: (g.datasource ?? 'prometheus') as Datasource, labels: g.labels ?? {}, rules, position: at(groupNode as Node),
     });
   });
   return { groups, problems };
+}
+
+/**
+ * A rule's identity across reloads and restarts, which its alerts' states hang on: the file, the
+ * group, the alert name and the rule's labels, as Prometheus matches rules on reload. Not the
+ * position: inserting a rule above others keeps theirs, so nothing resolves and pages again.
+ * Rules that share all of these are told apart by their expression, and then by their order.
+ */
+function assignKeys(file: string, group: string, rules: Rule[]): void {
+  const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+  const base = (r: Rule) => `${file}::${group}::${r.kind}:${r.name}::${hash(Object.entries(r.labels).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+  const count = (list: string[]) => list.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
+  const bases = rules.map(base);
+  const baseCount = count(bases);
+  const withExpr = rules.map((r, i) => ((baseCount.get(bases[i] as string) ?? 0) > 1 ? `${bases[i]}::${hash(r.expr)}` : (bases[i] as string)));
+  const seen = new Map<string, number>();
+  rules.forEach((r, i) => {
+    const k = withExpr[i] as string;
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    (r as { key: string }).key = n === 0 ? k : `${k}::${n + 1}`;
+  });
 }
 
 function compileAll(map: Record<string, string>): Array<[string, CompiledTemplate]> {

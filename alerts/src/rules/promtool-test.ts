@@ -28,7 +28,9 @@ export function runPromtoolTests(rulesDir: string, testsDir: string, only?: read
     if (problems.length) return { ok: false, output: problems.join('\n') };
     const tests = readdirSync(testsDir).filter((n) => /\.ya?ml$/.test(n)).filter((n) => !only || only.includes(n) || only.includes(basename(n)));
     for (const name of tests) copyFileSync(join(testsDir, name), join(work, 'tests', name));
-    const result = spawnSync('promtool', ['test', 'rules', ...tests], { cwd: join(work, 'tests'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    // Bounded like every promtool run: a hung one fails the tests instead of hanging them.
+    const result = spawnSync('promtool', ['test', 'rules', ...tests], { cwd: join(work, 'tests'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 5 * 60_000, killSignal: 'SIGKILL' });
+    if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { ok: false, output: 'promtool test rules did not finish within 5 minutes' };
     if (result.error) throw new AlertsError('SHOPSCOPE_ERR_PROMTOOL_MISSING', `cannot run promtool: ${result.error.message}`);
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   } finally {

@@ -7,7 +7,7 @@ export interface Position { line: number; column: number }
 
 export interface AlertRule {
   kind: 'alert';
-  /** Stable across reloads while the group, alert name and index stay the same. */
+  /** Stable across reloads and moves within the file: file, group, alert name and labels (parse.ts). */
   key: string;
   name: string;
   index: number;

@@ -57,6 +57,11 @@ interface DeliveryRow {
   last_error: string | null; undeliverable_since: number | null; group_key: string;
 }
 
+/** Whether an error came from the database (disk full, I/O, locked, corrupt) rather than from the caller. */
+export function isStoreError(err: unknown): boolean {
+  return err instanceof Database.SqliteError || /^SQLITE_/.test(String((err as { code?: unknown })?.code ?? ''));
+}
+
 function toDelivery(r: DeliveryRow): Delivery {
   return {
     id: r.id, threadId: r.thread_id, receiver: r.receiver, channel: r.channel, kind: r.kind, reason: r.reason, payload: JSON.parse(r.payload),
@@ -150,9 +155,13 @@ export class StateStore {
   markSent(id: number, ts: string | null, now: number): void {
     this.db.prepare(`UPDATE deliveries SET status = 'sent', ts = ?, sent_at = ?, last_error = NULL WHERE id = ?`).run(ts, now, id);
   }
-  markRetry(id: number, nextAttemptAt: number, error: string, undeliverableSince: number | null): void {
-    this.db.prepare(`UPDATE deliveries SET status = 'pending', next_attempt_at = ?, last_error = ?, undeliverable_since = COALESCE(undeliverable_since, ?) WHERE id = ?`)
-      .run(nextAttemptAt, error, undeliverableSince, id);
+  /**
+   * Schedules another attempt. `mayHaveArrived` keeps the status `sending`: the last attempt ended
+   * without a clear answer (timeout, 5xx), so the next one first looks for the message.
+   */
+  markRetry(id: number, nextAttemptAt: number, error: string, undeliverableSince: number | null, mayHaveArrived = false): void {
+    this.db.prepare(`UPDATE deliveries SET status = ?, next_attempt_at = ?, last_error = ?, undeliverable_since = COALESCE(undeliverable_since, ?) WHERE id = ?`)
+      .run(mayHaveArrived ? 'sending' : 'pending', nextAttemptAt, error, undeliverableSince, id);
   }
   markFailed(id: number, error: string, now: number): void {
     this.db.prepare(`UPDATE deliveries SET status = 'failed', last_error = ?, undeliverable_since = COALESCE(undeliverable_since, ?) WHERE id = ?`).run(error, now, id);

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for the Slack Web API, for tests (Slack itself is unreachable here). It answers
  * as Slack does — HTTP 200 with `ok:false` and an error code for bad tokens and unknown channels,
- * 429 with Retry-After past a per-channel rate — keeps the messages it was sent, and records every
+ * `invalid_blocks` for blocks past Block Kit's limits, 429 with Retry-After past a per-channel
+ * rate — keeps the messages it was sent with their metadata, serves them back through
+ * `conversations.history` and `conversations.replies` with cursor pagination, and records every
  * call so a test can assert on what reached "Slack".
  */
 export interface FakeSlackCall {
@@ -27,7 +29,15 @@ export interface FakeSlackMessage {
   edits: number;
 }
 
-export interface ScriptedFault { status?: number; error?: string; retryAfter?: number }
+export interface ScriptedFault {
+  status?: number;
+  error?: string;
+  retryAfter?: number;
+  /** Carry the call out, then answer with the fault: Slack posted, the caller hears a failure. */
+  applied?: boolean;
+  /** Carry the call out and answer only after this long (past the caller's timeout). */
+  delayMs?: number;
+}
 
 export interface FakeSlackOptions {
   tokens?: string[];
@@ -108,17 +118,25 @@ export class FakeSlack {
     }
     const method = path.replace(/^\/api\//, '');
     const params = parseBody(raw, String(req.headers['content-type'] ?? ''));
+    const fault = this.outage ?? this.takeFault(method);
+    const faultAnswer = (f: ScriptedFault): [number, Record<string, unknown>, Record<string, string>] => {
+      if (f.status === 429) return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(f.retryAfter ?? 1) }];
+      if (f.status && f.status !== 200) return [f.status, { ok: false, error: 'server_error' }, {}];
+      return [200, { ok: false, error: f.error ?? 'internal_error' }, {}];
+    };
     const reply = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      // An applied fault: what was done stays done, the answer is the failure.
+      if (fault?.applied && (fault.status !== undefined || fault.error !== undefined)) [status, body, headers] = faultAnswer(fault);
       const ok = status === 200 && body.ok === true;
       this.calls.push({ method, params, at: Date.now(), status, ok, ...(typeof body.error === 'string' ? { error: body.error } : {}), ...(typeof body.ts === 'string' ? { ts: body.ts } : {}) });
-      const answer = () => { res.writeHead(status, { 'content-type': 'application/json', ...headers }); res.end(JSON.stringify(body)); };
-      if (this.holdResponses) this.held.push(answer); else answer();
+      const answer = () => { try { res.writeHead(status, { 'content-type': 'application/json', ...headers }); res.end(JSON.stringify(body)); } catch { /* caller gone */ } };
+      if (this.holdResponses) this.held.push(answer);
+      else if (fault?.delayMs) setTimeout(answer, fault.delayMs).unref();
+      else answer();
     };
-    const fault = this.outage ?? this.takeFault(method);
-    if (fault) {
-      if (fault.status === 429) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfter ?? 1) });
-      if (fault.status && fault.status !== 200) return reply(fault.status, { ok: false, error: 'server_error' });
-      return reply(200, { ok: false, error: fault.error ?? 'internal_error' });
+    if (fault && !fault.applied && !fault.delayMs) {
+      const [status, body, headers] = faultAnswer(fault);
+      return reply(status, body, headers);
     }
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (!(this.options.tokens ?? ['xoxb-test']).includes(token)) return reply(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
@@ -144,6 +162,8 @@ export class FakeSlack {
     switch (method) {
       case 'chat.postMessage': {
         if (!params.text && !params.blocks) return reply(200, { ok: false, error: 'no_text' });
+        const refused = checkMessage(params);
+        if (refused) return reply(200, refused);
         const threadTs = params.thread_ts ? String(params.thread_ts) : undefined;
         if (threadTs && !this.messages.some((m) => m.channel === channel && m.ts === threadTs)) return reply(200, { ok: false, error: 'thread_not_found' });
         const message: FakeSlackMessage = {
@@ -156,25 +176,65 @@ export class FakeSlack {
       case 'chat.update': {
         const message = this.messages.find((m) => m.channel === channel && m.ts === String(params.ts));
         if (!message) return reply(200, { ok: false, error: 'message_not_found' });
+        const refused = checkMessage(params);
+        if (refused) return reply(200, refused);
         message.text = String(params.text ?? message.text);
         if (params.blocks) message.blocks = params.blocks as unknown[];
         message.edits++;
         return reply(200, { ok: true, channel, ts: message.ts, text: message.text });
       }
       case 'conversations.history': {
+        // Newest first, top-level messages only, `oldest`/`latest` exclusive unless `inclusive`, as Slack.
+        const inclusive = params.inclusive === true || params.inclusive === '1';
         const oldest = Number(params.oldest ?? 0);
-        const list = this.messages.filter((m) => m.channel === channel && !m.threadTs && Number(m.ts) >= oldest).reverse();
-        return reply(200, { ok: true, messages: list.map((m) => ({ ts: m.ts, text: m.text, ...(params.include_all_metadata && m.metadata ? { metadata: m.metadata } : {}) })), has_more: false });
+        const latest = params.latest !== undefined ? Number(params.latest) : Infinity;
+        const list = this.messages.filter((m) => m.channel === channel && !m.threadTs
+          && (inclusive ? Number(m.ts) >= oldest && Number(m.ts) <= latest : Number(m.ts) > oldest && Number(m.ts) < latest)).reverse();
+        return reply(200, this.page(list, params, (m) => ({ type: 'message', ts: m.ts, text: m.text })));
       }
       case 'conversations.replies': {
+        // The parent first, then its replies oldest first.
         const ts = String(params.ts);
         const list = this.messages.filter((m) => m.channel === channel && (m.ts === ts || m.threadTs === ts));
         if (list.length === 0) return reply(200, { ok: false, error: 'thread_not_found' });
-        return reply(200, { ok: true, messages: list.map((m) => ({ ts: m.ts, text: m.text, thread_ts: m.threadTs ?? m.ts, ...(params.include_all_metadata && m.metadata ? { metadata: m.metadata } : {}) })), has_more: false });
+        return reply(200, this.page(list, params, (m) => ({ type: 'message', ts: m.ts, text: m.text, thread_ts: m.threadTs ?? m.ts })));
       }
       default:
         return reply(200, { ok: false, error: 'unknown_method' });
     }
+  }
+
+  /**
+   * Messages posted by someone else (people talking in the channel), newer than everything so far.
+   * Returns their ts.
+   */
+  addMessages(channelId: string, count: number, text = 'chatter'): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const message: FakeSlackMessage = { channel: channelId, ts: this.nextTs(), text: `${text} ${i}`, blocks: [], edits: 0 };
+      this.messages.push(message);
+      out.push(message.ts);
+    }
+    return out;
+  }
+
+  /** One page of a list, as Slack pages: `limit` (default 100, at most 999) and an opaque cursor. */
+  private page(list: FakeSlackMessage[], params: Record<string, unknown>, shape: (m: FakeSlackMessage) => Record<string, unknown>): Record<string, unknown> {
+    const limit = Math.min(999, Math.max(1, Number(params.limit ?? 100) || 100));
+    let start = 0;
+    if (params.cursor) {
+      const decoded = /^offset:(\d+)$/.exec(Buffer.from(String(params.cursor), 'base64').toString('utf8'));
+      if (!decoded) return { ok: false, error: 'invalid_cursor' };
+      start = Number(decoded[1]);
+    }
+    const slice = list.slice(start, start + limit);
+    const more = start + limit < list.length;
+    return {
+      ok: true,
+      messages: slice.map((m) => ({ ...shape(m), ...(params.include_all_metadata === true && m.metadata ? { metadata: m.metadata } : {}) })),
+      has_more: more,
+      response_metadata: { next_cursor: more ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
+    };
   }
 
   private takeFault(method: string): ScriptedFault | undefined {
@@ -182,6 +242,61 @@ export class FakeSlack {
     if (i < 0) return undefined;
     return this.faults.splice(i, 1)[0]?.fault;
   }
+}
+
+/** Block Kit's limits, checked as Slack checks them: a message past one is refused whole. */
+const LIMITS = { blocks: 50, header: 150, sectionText: 3000, fields: 10, fieldText: 2000, contextElements: 10, text: 3000, messageText: 40_000 };
+
+function checkMessage(params: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (typeof params.text === 'string' && params.text.length > LIMITS.messageText) return { ok: false, error: 'msg_too_long' };
+  if (params.metadata !== undefined) {
+    const m = params.metadata as { event_type?: unknown; event_payload?: unknown } | string;
+    if (typeof m !== 'object' || typeof m.event_type !== 'string' || !/^[A-Za-z0-9_]+$/.test(m.event_type) || typeof m.event_payload !== 'object') {
+      return { ok: false, error: 'invalid_metadata_format' };
+    }
+  }
+  if (params.blocks === undefined) return undefined;
+  if (!Array.isArray(params.blocks)) return { ok: false, error: 'invalid_blocks_format' };
+  const problems = blockProblems(params.blocks);
+  return problems.length ? { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } } : undefined;
+}
+
+function blockProblems(blocks: unknown[]): string[] {
+  const problems: string[] = [];
+  const text = (t: unknown, max: number, where: string, types = ['plain_text', 'mrkdwn']) => {
+    const o = t as { type?: unknown; text?: unknown } | undefined;
+    if (!o || !types.includes(String(o.type)) || typeof o.text !== 'string') return problems.push(`must provide a text object of type ${types.join(' or ')} [json-pointer:${where}]`);
+    if (o.text.length === 0) return problems.push(`must be more than 0 characters [json-pointer:${where}/text]`);
+    if (o.text.length > max) return problems.push(`must be less than ${max + 1} characters [json-pointer:${where}/text]`);
+    return 0;
+  };
+  if (blocks.length > LIMITS.blocks) problems.push(`no more than ${LIMITS.blocks} items allowed [json-pointer:/blocks]`);
+  blocks.forEach((raw, i) => {
+    const b = raw as { type?: unknown; text?: unknown; fields?: unknown; elements?: unknown };
+    const at = `/blocks/${i}`;
+    switch (b.type) {
+      case 'header': text(b.text, LIMITS.header, `${at}/text`, ['plain_text']); break;
+      case 'section': {
+        if (b.text === undefined && b.fields === undefined) problems.push(`must provide text or fields [json-pointer:${at}]`);
+        if (b.text !== undefined) text(b.text, LIMITS.sectionText, `${at}/text`);
+        if (b.fields !== undefined) {
+          const fields = Array.isArray(b.fields) ? b.fields : [];
+          if (fields.length > LIMITS.fields) problems.push(`no more than ${LIMITS.fields} items allowed [json-pointer:${at}/fields]`);
+          fields.forEach((f, j) => text(f, LIMITS.fieldText, `${at}/fields/${j}`));
+        }
+        break;
+      }
+      case 'context': {
+        const elements = Array.isArray(b.elements) ? b.elements : [];
+        if (elements.length === 0 || elements.length > LIMITS.contextElements) problems.push(`must have between 1 and ${LIMITS.contextElements} items [json-pointer:${at}/elements]`);
+        elements.forEach((e, j) => text(e, LIMITS.text, `${at}/elements/${j}`));
+        break;
+      }
+      case 'divider': break;
+      default: problems.push(`unsupported type: ${String(b.type)} [json-pointer:${at}/type]`);
+    }
+  });
+  return problems;
 }
 
 function parseBody(raw: string, contentType: string): Record<string, unknown> {

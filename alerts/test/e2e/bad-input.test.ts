@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { flagRule, simplePolicy, startWithSlack, usePrometheus } from '../support/fixture.ts';
-import { getJson, scratch, start, waitFor } from '../support/harness.ts';
+import { auth, getJson, scratch, start, TEST_TOKEN, waitFor } from '../support/harness.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/shopscope-alerts.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
 // The evaluator runs in this process: talking to it needs a CLI that does not block the event loop.
-const cliAsync = (...args: string[]) => new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-  execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT }, (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+const cliAsync = (args: string[], env: Record<string, string> = { SHOPSCOPE_ALERTS_TOKEN: TEST_TOKEN }) => new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+  const { SHOPSCOPE_ALERTS_TOKEN: _inherited, ...base } = process.env;
+  execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT, env: { ...base, ...env } }, (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
 });
 
 // Bad rule files, bad policy, bad silence requests: a clear error, and nothing that worked is lost.
@@ -21,14 +22,14 @@ describe('bad input', () => {
   it('answers bad API requests with {error:{code,message}} and stores nothing', async () => {
     const run = await startWithSlack(prometheus().url, flagRule('t_api'), simplePolicy());
     try {
-      const post = (body: string) => fetch(`${run.evaluator.url}/api/silences`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      const post = (body: string) => fetch(`${run.evaluator.url}/api/silences`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...auth } });
       const notJson = await post('{not json');
       expect(notJson.status).toBe(400);
       expect(await notJson.json()).toEqual({ error: { code: 'SHOPSCOPE_ERR_BAD_REQUEST', message: 'the body is not valid JSON' } });
       const everything = await post(JSON.stringify({ matchers: ['alertname=~".*"'], duration: '1h', createdBy: 'x', comment: 'y' }));
       expect(everything.status).toBe(400);
       expect(((await everything.json()) as { error: { code: string } }).error.code).toBe('SHOPSCOPE_ERR_SILENCE_INVALID');
-      const missing = await fetch(`${run.evaluator.url}/api/silences/00000000-0000-0000-0000-000000000000`, { method: 'DELETE' });
+      const missing = await fetch(`${run.evaluator.url}/api/silences/00000000-0000-0000-0000-000000000000`, { method: 'DELETE', headers: auth });
       expect(missing.status).toBe(404);
       expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('SHOPSCOPE_ERR_SILENCE_NOT_FOUND');
       const unknown = await fetch(`${run.evaluator.url}/api/nothing`);
@@ -100,14 +101,20 @@ describe('bad input', () => {
     }
     const run = await startWithSlack(prometheus().url, flagRule('t_cli'), simplePolicy());
     try {
-      const add = await cliAsync('silence', 'add', '--matcher', 'alertname="FlagUp"', '--duration', '30m', '--comment', 'deploy', '--author', 'ci', '--url', run.evaluator.url);
+      const add = await cliAsync(['silence', 'add', '--matcher', 'alertname="FlagUp"', '--duration', '30m', '--comment', 'deploy', '--author', 'ci', '--url', run.evaluator.url]);
       expect(add.status).toBe(0);
       const id = (JSON.parse(add.stdout) as { silence: { id: string } }).silence.id;
-      expect(JSON.parse((await cliAsync('silence', 'list', '--url', run.evaluator.url)).stdout).silences[0]).toMatchObject({ id, status: 'active', createdBy: 'ci' });
-      expect((await cliAsync('silence', 'expire', id, '--url', run.evaluator.url)).status).toBe(0);
-      const bad = await cliAsync('silence', 'add', '--matcher', 'alertname="X"', '--url', run.evaluator.url);
+      expect(JSON.parse((await cliAsync(['silence', 'list', '--url', run.evaluator.url])).stdout).silences[0]).toMatchObject({ id, status: 'active', createdBy: 'ci' });
+      expect((await cliAsync(['silence', 'expire', id, '--url', run.evaluator.url])).status).toBe(0);
+      const bad = await cliAsync(['silence', 'add', '--matcher', 'alertname="X"', '--url', run.evaluator.url]);
       expect(bad.status).toBe(1);
       expect(bad.stderr).toContain('SHOPSCOPE_ERR_SILENCE_INVALID');
+      // without the token in its environment the CLI is refused, and says what to send
+      const refused = await cliAsync(['silence', 'add', '--matcher', 'alertname="FlagUp"', '--duration', '30m', '--comment', 'x', '--url', run.evaluator.url], {});
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('SHOPSCOPE_ERR_UNAUTHORIZED');
+      const wrong = await cliAsync(['silence', 'expire', id, '--url', run.evaluator.url], { SHOPSCOPE_ALERTS_TOKEN: 'wrong' });
+      expect(wrong.stderr).toContain('SHOPSCOPE_ERR_UNAUTHORIZED');
     } finally {
       await run.stop();
     }

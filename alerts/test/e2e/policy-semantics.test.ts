@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flagRule, startWithSlack, usePrometheus } from '../support/fixture.ts';
-import { getJson, waitFor, type ApiAlert } from '../support/harness.ts';
+import { auth, getJson, waitFor, type ApiAlert } from '../support/harness.ts';
 
 // Grouping, routing, inhibition and silences, with Alertmanager's semantics, seen from Slack.
 describe('notification policy', () => {
@@ -140,7 +140,7 @@ receivers:
 `);
     try {
       const created = await fetch(`${run.evaluator.url}/api/silences`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST', headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify({ matchers: ['alertname="FlagUp"', 'service=~"ca.*"'], duration: '1h', createdBy: 'test', comment: 'maintenance' }),
       });
       expect(created.status).toBe(201);
@@ -153,7 +153,7 @@ receivers:
       const list = (await getJson<{ silences: Array<{ id: string; status: string }> }>(`${run.evaluator.url}/api/silences`)).silences;
       expect(list).toEqual([expect.objectContaining({ id: silence.id, status: 'active' })]);
 
-      const expired = await fetch(`${run.evaluator.url}/api/silences/${silence.id}`, { method: 'DELETE' });
+      const expired = await fetch(`${run.evaluator.url}/api/silences/${silence.id}`, { method: 'DELETE', headers: auth });
       expect(expired.status).toBe(200);
       await waitFor('page after expiry', () => run.slack.callsOf('chat.postMessage')[0]);
       const after = (await getJson<{ silences: Array<{ id: string; status: string }> }>(`${run.evaluator.url}/api/silences`)).silences;

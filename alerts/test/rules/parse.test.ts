@@ -103,4 +103,71 @@ groups:
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuses an interval under 1s as a rule-file problem (a 0 would be a busy loop)', () => {
+    const { groups, problems } = parseRuleFile('i.yml', 60_000, `groups:
+  - name: zero
+    interval: 0
+    rules: [{ alert: A, expr: up }]
+  - name: fast
+    interval: 500ms
+    rules: [{ alert: B, expr: up }]
+  - name: ok
+    interval: 1s
+    rules: [{ alert: C, expr: up }]
+`);
+    expect(groups.map((g) => [g.name, g.intervalMs])).toEqual([['ok', 1000]]);
+    expect(problems.map(formatProblem)).toEqual([
+      'i.yml:2:5: group "zero" interval: interval must be at least 1s [SHOPSCOPE_ERR_RULE_GROUP_INVALID]',
+      'i.yml:5:5: group "fast" interval: interval must be at least 1s [SHOPSCOPE_ERR_RULE_GROUP_INVALID]',
+    ]);
+  });
+
+  it('resolves YAML anchors, aliases and merge keys', () => {
+    const { groups, problems } = parseRuleFile('a.yml', 60_000, `groups:
+  - name: shared
+    labels: &team { team: shop }
+    rules:
+      - &base
+        alert: Base
+        expr: up == 0
+        for: 2m
+        labels: &page { severity: page }
+        annotations: { summary: "{{ $labels.job }} down" }
+      - alert: Aliased
+        expr: up == 1
+        labels: *page
+      - <<: *base
+        alert: Merged
+  - name: other
+    labels: *team
+    rules: [{ alert: O, expr: up }]
+`);
+    expect(problems).toEqual([]);
+    const [shared, other] = groups;
+    expect(shared?.labels).toEqual({ team: 'shop' });
+    expect(other?.labels).toEqual({ team: 'shop' });
+    expect(shared?.rules.map((r) => [r.name, r.expr, r.labels])).toEqual([
+      ['Base', 'up == 0', { severity: 'page' }], ['Aliased', 'up == 1', { severity: 'page' }], ['Merged', 'up == 0', { severity: 'page' }],
+    ]);
+    expect(shared?.rules[2]).toMatchObject({ kind: 'alert', forMs: 120_000, annotations: { summary: '{{ $labels.job }} down' } });
+  });
+
+  it('keeps a rule\'s identity when rules are inserted above it, and tells same-named groups of two folders apart', () => {
+    const rule = (name: string, expr: string) => `      - alert: ${name}\n        expr: ${expr}\n        labels: { severity: page }\n`;
+    const before = parseRuleFile('/rules/shop.rules.yml', 60_000, `groups:\n  - name: shop\n    rules:\n${rule('A', 'a == 1')}${rule('B', 'b == 1')}`).groups[0]!;
+    const after = parseRuleFile('/rules/shop.rules.yml', 60_000, `groups:\n  - name: shop\n    rules:\n${rule('New', 'n == 1')}${rule('B', 'b == 1')}${rule('A', 'a == 1')}`).groups[0]!;
+    const keyOf = (g: typeof before, name: string) => g.rules.find((r) => r.name === name)?.key;
+    expect(keyOf(after, 'A')).toBe(keyOf(before, 'A'));
+    expect(keyOf(after, 'B')).toBe(keyOf(before, 'B'));
+    expect(new Set(after.rules.map((r) => r.key)).size).toBe(3);
+    // an expression edit keeps the identity too (as Prometheus keeps the state of a rule by name and labels)
+    const edited = parseRuleFile('/rules/shop.rules.yml', 60_000, `groups:\n  - name: shop\n    rules:\n${rule('A', 'a > 0')}`).groups[0]!;
+    expect(keyOf(edited, 'A')).toBe(keyOf(before, 'A'));
+    // rules that share name and labels stay apart
+    const twins = parseRuleFile('/rules/shop.rules.yml', 60_000, `groups:\n  - name: shop\n    rules:\n${rule('A', 'a == 1')}${rule('A', 'a == 2')}${rule('A', 'a == 2')}`).groups[0]!;
+    expect(new Set(twins.rules.map((r) => r.key)).size).toBe(3);
+    const elsewhere = parseRuleFile('/other/rules/shop.rules.yml', 60_000, `groups:\n  - name: shop\n    rules:\n${rule('A', 'a == 1')}`).groups[0]!;
+    expect(keyOf(elsewhere, 'A')).not.toBe(keyOf(before, 'A'));
+  });
 });

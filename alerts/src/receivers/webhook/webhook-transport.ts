@@ -7,7 +7,7 @@ import { DeliveryError, type DeliveryPayload, type Transport } from '../transpor
  */
 export class WebhookTransport implements Transport {
   readonly kind = 'webhook' as const;
-  constructor(private readonly url: string, private readonly timeoutMs: number) {}
+  constructor(private readonly url: string, private readonly timeoutMs: number, private readonly maxRetryAfterMs = 5 * 60_000) {}
 
   async send(d: Delivery): Promise<{ ts: string | null }> {
     const payload = d.payload as DeliveryPayload;
@@ -23,7 +23,7 @@ export class WebhookTransport implements Transport {
     const body = (await response.text()).slice(0, 200);
     if (response.status === 429) {
       const seconds = Number.parseInt(response.headers.get('retry-after') ?? '1', 10);
-      throw new DeliveryError('webhook rate limit', true, (Number.isNaN(seconds) ? 1 : seconds) * 1000);
+      throw new DeliveryError('webhook rate limit', true, Math.min((Number.isNaN(seconds) || seconds < 1 ? 1 : seconds) * 1000, this.maxRetryAfterMs));
     }
     if (response.status >= 500) throw new DeliveryError(`webhook HTTP ${response.status}: ${body}`, true);
     if (!response.ok) throw new DeliveryError(`webhook HTTP ${response.status}: ${body}`, false);
