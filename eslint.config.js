@@ -14,6 +14,24 @@ export default tseslint.config(
     },
   },
   {
+    // Parts meet through their package names and public entries, never through each other's
+    // folders. The benchmarks still measure some parts' internals directly.
+    ignores: ['bench/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(agent|alerts|stack|sample-shop|testkit|e2e|dashboards|loadtest)/',
+              message: "Import another part by its package name (e.g. '@shopscope/stack'), not by a relative path.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // tests read JSON bodies of every shape; typing each would say nothing a test doesn't
     files: ['**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

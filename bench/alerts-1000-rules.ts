@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MetricServer } from '../alerts/src/testing/metric-server.ts';
+import { MetricServer } from '@shopscope/testkit';
 import { freePort, startPrometheus } from '@shopscope/testkit';
 
 const { values } = parseArgs({ options: { rules: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '3' }, interval: { type: 'string', default: '15' }, concurrency: { type: 'string', default: '4' } } });

@@ -9,5 +9,3 @@ export { runPromtoolTests } from './rules/promtool-test.ts';
 export { burnRateRules, burnRateRulesYaml } from './slo/burn-rate-rules.ts';
 export { readSloFile, type Slo } from './slo/schema.ts';
 export { parsePolicy, readPolicyFile, type Policy } from './policy/policy.ts';
-export { FakeSlack, type FakeSlackCall, type FakeSlackMessage } from './testing/fake-slack.ts';
-export { MetricServer } from './testing/metric-server.ts';

@@ -7,7 +7,7 @@ import { StackError } from '../src/errors.ts';
 import { findProcesses } from '../src/processes.ts';
 import { loadSettings } from '../src/settings.ts';
 import { down, up } from '../src/supervisor.ts';
-import { testEnvironment } from './test-env.ts';
+import { testEnvironment } from '@shopscope/testkit';
 
 const env = testEnvironment('broken', 21_000);
 const settings = loadSettings(env);

@@ -8,7 +8,7 @@ import { COMPONENTS } from '../src/components/index.ts';
 import { findProcesses } from '../src/processes.ts';
 import { loadSettings } from '../src/settings.ts';
 import { down, status, up, type ComponentStatus } from '../src/supervisor.ts';
-import { eventually, testEnvironment } from './test-env.ts';
+import { eventually, testEnvironment } from '@shopscope/testkit';
 
 const env = testEnvironment('e2e');
 const settings = loadSettings(env);

@@ -3,3 +3,6 @@ export { freePort } from './free-port.ts';
 export { stopChild } from './stop-child.ts';
 export { startVictoriaLogs, victoriaLogsBinary, type RunningVictoriaLogs } from './victorialogs.ts';
 export { startPrometheus, prometheusBinary, prometheusInstalled, type RunningPrometheus } from './prometheus.ts';
+export { FakeSlack, type FakeSlackCall, type FakeSlackMessage, type FakeSlackOptions } from './fake-slack.ts';
+export { MetricServer } from './metric-server.ts';
+export { eventually, testEnvironment } from './stack-env.ts';

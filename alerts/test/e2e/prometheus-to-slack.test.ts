@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Evaluator } from '../../src/evaluator.ts';
-import { FakeSlack } from '../../src/testing/fake-slack.ts';
+import { FakeSlack } from '@shopscope/testkit';
 import { getJson, scratch, start, waitFor, type ApiAlert, type ApiNotification } from '../support/harness.ts';
 import { MetricServer } from '../support/metric-server.ts';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';

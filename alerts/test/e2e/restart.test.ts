@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../../src/testing/fake-slack.ts';
+import { FakeSlack } from '@shopscope/testkit';
 import { flagRule, simplePolicy, usePrometheus } from '../support/fixture.ts';
 import { getJson, scratch, waitFor, type ApiAlert, type ApiNotification } from '../support/harness.ts';
 import { freePort } from '../support/prometheus.ts';

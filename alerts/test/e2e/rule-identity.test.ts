@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../../src/testing/fake-slack.ts';
+import { FakeSlack } from '@shopscope/testkit';
 import { FakePrometheus } from '../support/fake-prometheus.ts';
 import { rawRequest, scratch, start, waitFor } from '../support/harness.ts';
 

@@ -91,7 +91,7 @@ describe('delivery to Slack', () => {
 
   it('sends through the webhook fallback when Slack refuses the channel', async () => {
     metrics.set('t_fallback', { service: 'cart' }, 1);
-    const { FakeSlack } = await import('../../src/testing/fake-slack.ts');
+    const { FakeSlack } = await import('@shopscope/testkit');
     const webhookSink = await new FakeSlack().start();
     const run = await startWithSlack(prometheus().url, flagRule('t_fallback'), simplePolicy({ channel: '#no-such-channel', webhookUrl: `${webhookSink.url}/webhook/T000/B000` }));
     try {

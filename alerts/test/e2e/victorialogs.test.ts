@@ -5,7 +5,7 @@ import { freePort, startVictoriaLogs, victoriaLogsBinary, type RunningVictoriaLo
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEvaluator } from '../../src/evaluator.ts';
-import { FakeSlack } from '../../src/testing/fake-slack.ts';
+import { FakeSlack } from '@shopscope/testkit';
 import { checkLogsqlWithVictoriaLogs } from '../../src/rules/logsql-check.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { parseRuleFile } from '../../src/rules/parse.ts';

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateStore } from '../../src/state/store.ts';
-import { FakeSlack } from '../../src/testing/fake-slack.ts';
+import { FakeSlack } from '@shopscope/testkit';
 import { FakePrometheus } from '../support/fake-prometheus.ts';
 import { auth, rawRequest, scratch, start, waitFor } from '../support/harness.ts';
 

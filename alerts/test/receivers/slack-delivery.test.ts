@@ -4,7 +4,7 @@ import { DeliveryWorker } from '../../src/pipeline/deliver.ts';
 import { groupMessage, type GroupNotice } from '../../src/receivers/message.ts';
 import { SlackTransport } from '../../src/receivers/slack/slack-transport.ts';
 import { StateStore } from '../../src/state/store.ts';
-import { FakeSlack, type FakeSlackOptions } from '../../src/testing/fake-slack.ts';
+import { FakeSlack, type FakeSlackOptions } from '@shopscope/testkit';
 import { quietLogger, waitFor } from '../support/harness.ts';
 
 const notice = (summary: string, labels: Record<string, string> = {}): GroupNotice => ({

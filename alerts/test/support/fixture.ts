@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Evaluator } from '../../src/evaluator.ts';
 import type { EvaluatorOptions } from '../../src/options.ts';
-import { FakeSlack, type FakeSlackOptions } from '../../src/testing/fake-slack.ts';
+import { FakeSlack, type FakeSlackOptions } from '@shopscope/testkit';
 import { getJson, scratch, start, waitFor } from './harness.ts';
 import { MetricServer } from './metric-server.ts';
 import { startPrometheus, type RunningPrometheus } from './prometheus.ts';

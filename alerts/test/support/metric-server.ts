@@ -1,1 +1,1 @@
-export * from '../../src/testing/metric-server.ts';
+export { MetricServer } from '@shopscope/testkit';

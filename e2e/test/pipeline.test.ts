@@ -5,19 +5,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAll } from '../../src/build.ts';
-import { loadSettings } from '../../src/settings.ts';
-import { down, status, up } from '../../src/supervisor.ts';
-import { eventually, testEnvironment } from '../test-env.ts';
-import { launchShop, stopShop, type LaunchedService } from '../../../sample-shop/src/launcher.ts';
-import { serviceNames } from '../../../sample-shop/src/shared/config.ts';
-import { freePort } from '../../../sample-shop/test/support/free-port.ts';
-import { startEvaluator } from '../../../alerts/src/evaluator.ts';
-import { FakeSlack } from '../../../alerts/src/testing/fake-slack.ts';
 import { writeFileSync } from 'node:fs';
+import { startEvaluator } from '@shopscope/alerts';
+import { launchShop, serviceNames, stopShop, type LaunchedService } from '@shopscope/sample-shop';
+import { buildAll, down, loadSettings, status, up } from '@shopscope/stack';
+import { eventually, FakeSlack, freePort, testEnvironment } from '@shopscope/testkit';
 import { attribute, jaegerSearch, jaegerTrace, logsQuery, promExemplars, promQuery, scrapeSum } from './backends.ts';
 
-const agentBuilt = existsSync(new URL('../../../agent/dist/register.js', import.meta.url));
+const agentBuilt = existsSync(new URL('../../agent/dist/register.js', import.meta.url));
 const shift = 23_000;
 const env: Record<string, string | undefined> = {
   ...testEnvironment('pipeline', shift),

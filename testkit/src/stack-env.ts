@@ -1,7 +1,9 @@
-// Settings for the stack's own tests: a separate data folder and every port moved by 20000, so
-// the tests neither disturb nor depend on a stack a developer has running on the usual ports.
+// Settings for tests that run the stack: a separate data folder and every port moved by `shift`,
+// so the tests neither disturb nor depend on a stack a developer has running on the usual ports.
 import { join } from 'node:path';
-import { PORT_VARIABLES, repoRoot } from '../src/settings.ts';
+import { loadSettings, PORT_VARIABLES } from '@shopscope/stack';
+
+const repoRoot = loadSettings({}).repoRoot;
 
 export function testEnvironment(name: string, shift = 20_000): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env, SHOPSCOPE_STACK_DATA_DIR: join(repoRoot, '.data', `stack-test-${name}`) };

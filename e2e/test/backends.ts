@@ -1,6 +1,6 @@
 // Small readers of the back ends' HTTP APIs (Jaeger, VictoriaLogs, Prometheus), for the
 // end-to-end tests.
-import type { Ports } from '../../src/settings.ts';
+import type { Ports } from '@shopscope/stack';
 
 export interface TraceSpan {
   traceId: string;
