@@ -24,12 +24,11 @@ export interface EntryPoint {
   /** Node flags that load the file (the tsx loader for TypeScript). */
   readonly nodeArgs: readonly string[];
   readonly file: string;
-  readonly compiled: boolean;
 }
 
 /** `name` without extension, e.g. `main` or `run-all`; decided once per call, not per service. */
 export function entryPoint(name: string): EntryPoint {
   const compiled = join(distDir, `${name}.js`);
-  if (existsSync(compiled) && statSync(compiled).mtimeMs >= newestSource(srcDir)) return { nodeArgs: [], file: compiled, compiled: true };
-  return { nodeArgs: ['--import', 'tsx'], file: join(srcDir, `${name}.ts`), compiled: false };
+  if (existsSync(compiled) && statSync(compiled).mtimeMs >= newestSource(srcDir)) return { nodeArgs: [], file: compiled };
+  return { nodeArgs: ['--import', 'tsx'], file: join(srcDir, `${name}.ts`) };
 }

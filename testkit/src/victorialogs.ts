@@ -1,17 +1,15 @@
 // A real VictoriaLogs of a test's own: the stack's build (found through its binary lookup), a
 // free port on 127.0.0.1 and a temporary data folder. Never the shared one on 9428.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binaryPath, isReady } from '@shopscope/stack';
+import { builtBinary, startBackend } from './backend-process.ts';
 import { freePort } from './free-port.ts';
 import { stopChild } from './stop-child.ts';
 
 /** The built VictoriaLogs binary, or undefined when `npm run stack:build` has not built it. */
 export function victoriaLogsBinary(): string | undefined {
-  const bin = binaryPath('victorialogs');
-  return isReady(['victorialogs']) && existsSync(bin) ? bin : undefined;
+  return builtBinary('victorialogs');
 }
 
 export interface RunningVictoriaLogs {
@@ -25,30 +23,9 @@ export async function startVictoriaLogs(bin: string | undefined = victoriaLogsBi
   if (!bin) throw new Error('VictoriaLogs is not built: run `npm run stack:build -- victorialogs`');
   const dir = mkdtempSync(join(tmpdir(), 'shopscope-test-vlogs-'));
   const port = await freePort();
-  let output = '';
-  const child: ChildProcess = spawn(bin, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${join(dir, 'data')}`, '-retentionPeriod=7d', '-loggerLevel=WARN', '-memory.allowedBytes=64MiB'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: unknown) => {
-    output = (output + String(chunk)).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`victoria-logs exited: ${output.slice(-2000)}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`victoria-logs not ready in 30s: ${output.slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const args = [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${join(dir, 'data')}`, '-retentionPeriod=7d', '-loggerLevel=WARN', '-memory.allowedBytes=64MiB'];
+  const { child } = await startBackend('victoria-logs', bin, args, `${url}/health`);
   return {
     url,
     async insert(streamFields, lines) {

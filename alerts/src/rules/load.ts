@@ -50,26 +50,22 @@ export async function loadRules(paths: readonly string[], options: LoadOptions):
     problems.push(...parsed.problems);
   }
   const exprProblems: RuleProblem[] = [];
-  if (options.promqlChecker === 'promtool') {
+  // A checker that cannot answer leaves its language unchecked, with the reason, and loads on.
+  const check = async (language: 'promql' | 'logsql', label: string, run: () => Promise<RuleProblem[]>): Promise<void> => {
     try {
-      exprProblems.push(...(await checkPromqlWithPromtool(groups, { timeoutMs: options.promtoolTimeoutMs })));
+      exprProblems.push(...(await run()));
     } catch (err) {
-      unchecked.push('promql');
-      uncheckedReasons.push(`PromQL: ${(err as Error).message}`);
+      unchecked.push(language);
+      uncheckedReasons.push(`${label}: ${(err as Error).message}`);
     }
-  } else if (options.promqlChecker === 'api' && options.prometheusUrl) {
-    try { exprProblems.push(...(await checkPromqlWithApi(groups, options.prometheusUrl))); } catch (err) {
-      unchecked.push('promql');
-      uncheckedReasons.push(`PromQL: ${(err as Error).message}`);
-    }
-  } else unchecked.push('promql');
+  };
+  const { prometheusUrl, victoriaLogsUrl } = options;
+  if (options.promqlChecker === 'promtool') await check('promql', 'PromQL', () => checkPromqlWithPromtool(groups, { timeoutMs: options.promtoolTimeoutMs }));
+  else if (options.promqlChecker === 'api' && prometheusUrl) await check('promql', 'PromQL', () => checkPromqlWithApi(groups, prometheusUrl));
+  else unchecked.push('promql');
   if (groups.some((g) => g.datasource === 'victorialogs')) {
-    if (options.victoriaLogsUrl) {
-      try { exprProblems.push(...(await checkLogsqlWithVictoriaLogs(groups, options.victoriaLogsUrl))); } catch (err) {
-        unchecked.push('logsql');
-        uncheckedReasons.push(`LogsQL: ${(err as Error).message}`);
-      }
-    } else unchecked.push('logsql');
+    if (victoriaLogsUrl) await check('logsql', 'LogsQL', () => checkLogsqlWithVictoriaLogs(groups, victoriaLogsUrl));
+    else unchecked.push('logsql');
   }
   problems.push(...exprProblems);
   const bad = new Set(exprProblems.map((p) => `${p.file}\u0000${p.group}`));
