@@ -126,7 +126,13 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
     const res = await buyOne('pipeline-2');
     const rows = await eventually('log lines by trace id in VictoriaLogs', 30_000, async () => {
       const found = await logsQuery(ports, `_time:10m trace_id:"${res.transactionId}"`);
-      return new Set(found.map((row) => row['service.name'])).size >= 3 ? found : undefined;
+      // Each service exports its log batch on its own timer: wait for every line asserted below,
+      // not only for three services (seen once: orders' order.placed landed after the others).
+      const complete =
+        new Set(found.map((row) => row['service.name'])).size >= 3 &&
+        found.some((row) => row.event === 'http.request' && row['service.name'] === 'gateway') &&
+        found.some((row) => row.event === 'order.placed');
+      return complete ? found : undefined;
     });
     expect(new Set(rows.map((row) => row['service.name'])).size).toBeGreaterThanOrEqual(3);
     for (const row of rows) {
