@@ -11,6 +11,7 @@ export default defineConfig({
       { extends: true, test: { name: 'agent', include: ['agent/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'stack', include: ['stack/test/**/*.test.ts'], fileParallelism: false } },
       { extends: true, test: { name: 'alerts', include: ['alerts/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'charts', include: ['charts/test/**/*.test.ts'] } },
       // Tests that cross parts: the whole pipeline, one file after another.
       { extends: true, test: { name: 'e2e', include: ['e2e/test/**/*.test.ts'], fileParallelism: false } },
       {

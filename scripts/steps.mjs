@@ -43,7 +43,10 @@ export async function installNpmPackages() {
     const hash = createHash('sha256').update(lock).digest('hex');
     const marker = join(root, 'node_modules', '.shopscope-lock-hash');
     if (existsSync(marker) && readFileSync(marker, 'utf8') === hash) return 'up to date';
-    run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
+    // Artillery depends on Playwright, whose install step would download a browser: the tests
+    // use Debian's Chromium instead. Artillery's usage telemetry stays off.
+    const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', ARTILLERY_DISABLE_TELEMETRY: 'true' };
+    run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { env });
     writeFileSync(marker, hash);
     return 'installed';
   });
