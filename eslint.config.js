@@ -15,15 +15,14 @@ export default tseslint.config(
   },
   {
     // Parts meet through their package names and public entries, never through each other's
-    // folders. The benchmarks still measure some parts' internals directly.
-    ignores: ['bench/**'],
+    // folders.
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+(agent|alerts|stack|sample-shop|testkit|e2e|dashboards|loadtest)/',
+              regex: '^(\\.\\./)+(agent|alerts|stack|sample-shop|testkit|e2e|dashboards|loadtest|charts|bench)/',
               message: "Import another part by its package name (e.g. '@shopscope/stack'), not by a relative path.",
             },
           ],

@@ -12,6 +12,11 @@ export default defineConfig({
       { extends: true, test: { name: 'stack', include: ['stack/test/**/*.test.ts'], fileParallelism: false } },
       { extends: true, test: { name: 'alerts', include: ['alerts/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'charts', include: ['charts/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'testkit', include: ['testkit/test/**/*.test.ts'] } },
+      // One stack of its own for the live checks: the files run one after another.
+      { extends: true, test: { name: 'dashboards', include: ['dashboards/test/**/*.test.ts'], fileParallelism: false } },
+      // Load and drills against a shop and stack of their own: one file after another.
+      { extends: true, test: { name: 'loadtest', include: ['loadtest/test/**/*.test.ts'], fileParallelism: false } },
       // Tests that cross parts: the whole pipeline, one file after another.
       { extends: true, test: { name: 'e2e', include: ['e2e/test/**/*.test.ts'], fileParallelism: false } },
       {

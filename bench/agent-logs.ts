@@ -6,7 +6,7 @@
 // sonic-boom destination; the OTLP variants are shown without a floor.
 //
 //   npm run bench:agent-logs          (from the repository root)
-//   BENCH_ROUNDS=7 BENCH_LINES=200000 node --import tsx bench/agent-logs.ts
+//   BENCH_ROUNDS=7 BENCH_LINES=200000 npm run bench:agent-logs
 //
 // The convention logger is measured as the agent runs it: redaction, trace correlation, and
 // (second table) with its OTLP copy batched to a local sink that discards.
@@ -16,20 +16,23 @@ import { createWriteStream, openSync } from 'node:fs';
 import { context, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler } from '@opentelemetry/sdk-trace';
-import { LeanTracerProvider } from '../agent/src/tracing/lean-tracer.ts';
 import pino from 'pino';
 import winston from 'winston';
-import { Experiments } from '../agent/src/commerce/experiments.ts';
-import { loadConfig } from '../agent/src/config/env.ts';
-import { FieldBuilder } from '../agent/src/logging/fields.ts';
-import { ConventionLogger } from '../agent/src/logging/logger.ts';
-import { startOtlpLogs } from '../agent/src/logging/otlp-logs.ts';
-import { createPino } from '../agent/src/logging/pino-setup.ts';
-import { StdoutWriter } from '../agent/src/logging/stdout-writer.ts';
-import { createRedactor, redactString } from '../agent/src/logging/redact.ts';
-import { levelValues } from '../agent/src/logging/schema.ts';
-import { createWinstonFormat } from '../agent/src/logging/winston-format.ts';
-import { RequestContextManager } from '../agent/src/tracing/context-manager.ts';
+import {
+  ConventionLogger,
+  Experiments,
+  FieldBuilder,
+  LeanTracerProvider,
+  RequestContextManager,
+  StdoutWriter,
+  createPino,
+  createRedactor,
+  createWinstonFormat,
+  levelValues,
+  loadConfig,
+  redactString,
+  startOtlpLogs,
+} from '@shopscope/agent/components';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);

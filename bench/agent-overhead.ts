@@ -2,7 +2,7 @@
 // auto-instrumentation, measured in one run with the modes alternating round by round.
 //
 //   npm run bench:agent-overhead            (from the repository root; builds the agent first)
-//   BENCH_ROUNDS=5 BENCH_SECONDS=8 BENCH_CONNECTIONS=10 BENCH_ROUTES=hello,shop node --import tsx bench/agent-overhead.ts
+//   BENCH_ROUNDS=5 BENCH_SECONDS=8 BENCH_CONNECTIONS=10 BENCH_ROUTES=hello,shop npm run bench:agent-overhead
 //
 // Every mode runs the same server file in its own process and exports to the same local OTLP
 // sink (a separate process that accepts and discards); each server's stdout is read by a drain
@@ -15,7 +15,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { freePort } from '../sample-shop/test/support/free-port.ts';
+import { freePort } from '@shopscope/testkit';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { openLoop } from './open-loop.ts';

@@ -6,7 +6,7 @@
 // (copied below), once per input: on the quadratic shapes they take seconds.
 //
 //   npm run bench:agent-redaction          (from the repository root; ≈ 1–2 min, most of it the baseline)
-//   BENCH_ROUNDS=31 BENCH_BASELINE=off node --import tsx bench/agent-redaction.ts [--strict]
+//   BENCH_ROUNDS=31 BENCH_BASELINE=off npm run bench:agent-redaction [-- --strict]
 //
 // Printed per input: the baseline's time for the line, the redactor's median and worst over
 // BENCH_ROUNDS rounds (inputs interleaved, after a warm-up like a running service's; each
@@ -17,7 +17,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 // The Luhn check itself did not change: the baseline uses the agent's.
-import { createRedaction, luhnValid } from '../agent/src/logging/redact.ts';
+import { createRedaction, luhnValid } from '@shopscope/agent/components';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
 const BASELINE = process.env.BENCH_BASELINE !== 'off';

@@ -2,22 +2,21 @@
 // Prometheus. Baseline, in the same run: the same 1,000 queries sent straight to Prometheus
 // (sequentially, and with the evaluator's concurrency). Prints evaluations per second, the
 // evaluator's CPU and memory (from its own /metrics), and the ratio to the baseline.
-// Run: npm run bench -w alerts   (or: node --import tsx bench/alerts-1000-rules.ts --rules 1000 --rounds 3)
+// Run: npm run bench:alerts   (or: npm run bench:alerts -- --rules 1000 --rounds 3)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MetricServer } from '@shopscope/testkit';
-import { freePort, startPrometheus } from '@shopscope/testkit';
+import { MetricServer, freePort, startPrometheus } from '@shopscope/testkit';
 
 const { values } = parseArgs({ options: { rules: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '3' }, interval: { type: 'string', default: '15' }, concurrency: { type: 'string', default: '4' } } });
 const RULES = Number(values.rules);
 const ROUNDS = Number(values.rounds);
 const INTERVAL_S = Number(values.interval);
 const CONCURRENCY = Number(values.concurrency);
-const MAIN = fileURLToPath(new URL('../alerts/src/main.ts', import.meta.url));
+const MAIN = fileURLToPath(import.meta.resolve('@shopscope/alerts/main'));
 
 const exprOf = (i: number) => `max by (shard) (bench_load{shard="${i}"}) > 0.5`;
 

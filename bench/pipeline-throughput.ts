@@ -12,20 +12,29 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { buildAll, up, down, status, type StackComponent } from '../stack/src/index.ts';
+import { buildAll, up, down, status, type StackComponent } from '@shopscope/stack';
 
-const { values } = parseArgs({
-  options: {
-    rates: { type: 'string', default: '500,1000,2000,4000,8000' },
-    seconds: { type: 'string', default: '60' },
-    'drain-seconds': { type: 'string', default: '20' },
-  },
-});
+const USAGE = 'usage: pipeline-throughput.ts [--rates 500,1000,...] [--seconds 60] [--drain-seconds 20]';
+function readArgs() {
+  try {
+    return parseArgs({
+      options: {
+        rates: { type: 'string', default: '500,1000,2000,4000,8000' },
+        seconds: { type: 'string', default: '60' },
+        'drain-seconds': { type: 'string', default: '20' },
+      },
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return process.exit(2);
+  }
+}
+const values = readArgs();
 const rates = values.rates.split(',').map(Number);
 const seconds = Number(values.seconds);
 const drainSeconds = Number(values['drain-seconds']);
 if (rates.some((r) => !Number.isFinite(r) || r <= 0) || !(seconds > 0) || !(drainSeconds >= 0)) {
-  console.error('usage: pipeline-throughput.ts [--rates 500,1000,...] [--seconds 60] [--drain-seconds 20]');
+  console.error(USAGE);
   process.exit(2);
 }
 

@@ -118,7 +118,7 @@ function buildAgent(): Agent {
       experiments,
       serviceName: config.serviceName,
       ignoredServers,
-      edge: config.trustInboundTrace ? undefined : createEdgeAdmission(config.baggageAllowlist),
+      edge: config.trustInboundTrace ? undefined : createEdgeAdmission(config.baggageAllowlist, { trustSameOrigin: config.trustSameOriginTrace }),
     });
     instrumentFastifyRoutes(metrics);
     enableInstrumentations(tracing.provider);

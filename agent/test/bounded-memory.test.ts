@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, SOURCE_FLAGS, freePort, startApp, type AppProcess } from './support/app-process.ts';
+import { freePort } from '@shopscope/testkit';
+import { FIXTURES, SOURCE_FLAGS, startApp, type AppProcess } from './support/app-process.ts';
 
 // The collector is unreachable (nothing listens on the OTLP port) while the app serves steady
 // load: the app keeps answering, the agent's heap stays bounded (its export budget holds at

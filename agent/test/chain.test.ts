@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, freePort, startApp, waitUntil, type AppProcess } from './support/app-process.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort, present } from '@shopscope/testkit';
+import { FIXTURES, startApp, type AppProcess } from './support/app-process.ts';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.ts';
 
 // Three services in a chain (gateway → orders → payments), each its own process under the
@@ -49,10 +50,10 @@ describe('a request through three services', () => {
 
   beforeAll(async () => {
     first = await get(`http://127.0.0.1:${apps[0]!.port}/products/2`);
-    traceSpans = await receiver.waitFor(() => {
+    traceSpans = await vi.waitFor(() => {
       const spans = receiver.spans.filter((s) => s.traceId === first.txid);
-      return spans.filter((s) => s.kind === SERVER).length >= 3 && spans.filter((s) => s.name.startsWith('SELECT')).length >= 3 ? spans : undefined;
-    });
+      return present('three server spans and three SELECT spans', spans.filter((s) => s.kind === SERVER).length >= 3 && spans.filter((s) => s.name.startsWith('SELECT')).length >= 3 ? spans : undefined);
+    }, { timeout: 15_000 });
   }, 60_000);
 
   it('returns the trace id as x-transaction-id, the same in every service', () => {
@@ -99,10 +100,10 @@ describe('a request through three services', () => {
 
   it('writes the trace and span ids in every log line of the request, and one access line', async () => {
     for (const app of apps) {
-      const mine = await waitUntil(() => {
+      const mine = await vi.waitFor(() => {
         const lines = app.lines.filter((l) => l.trace_id === first.txid);
-        return lines.some((l) => l.event === 'http.request') ? lines : undefined;
-      });
+        return present('the access line of the first request', lines.some((l) => l.event === 'http.request') ? lines : undefined);
+      }, { timeout: 10_000 });
       const viewed = mine.find((l) => l.event === 'product.viewed')!;
       expect(viewed.span_id).toMatch(/^[0-9a-f]{16}$/);
       const access = mine.filter((l) => l.event === 'http.request');
@@ -118,18 +119,18 @@ describe('a request through three services', () => {
     const started = fetch(`http://127.0.0.1:${app.port}/hang`, { signal: controller.signal }).catch(() => undefined);
     setTimeout(() => controller.abort(), 300);
     await started;
-    const access = await waitUntil(() => app.lines.find((l) => l.event === 'http.request' && (l.http as { route?: string }).route === '/hang'));
+    const access = await vi.waitFor(() => present('the access line of the aborted /hang request', app.lines.find((l) => l.event === 'http.request' && (l.http as { route?: string }).route === '/hang')), { timeout: 10_000 });
     expect(access).toMatchObject({ http: { method: 'GET', route: '/hang', status_code: 499 } });
     expect((access.http as { duration_ms: number }).duration_ms).toBeLessThan(2000);
-    const span = await receiver.waitFor(() => receiver.spans.find((s) => s.traceId === access.trace_id && s.kind === SERVER));
+    const span = await vi.waitFor(() => present("the access line's server span", receiver.spans.find((s) => s.traceId === access.trace_id && s.kind === SERVER)), { timeout: 15_000 });
     expect(span.name).toBe('GET /hang');
   });
 
   it('sends the same log lines over OTLP with the trace context', async () => {
-    const logs = await receiver.waitFor(() => {
+    const logs = await vi.waitFor(() => {
       const mine = receiver.logs.filter((l) => l.traceId === first.txid && l.attributes.event === 'http.request');
-      return mine.length >= 3 ? mine : undefined;
-    });
+      return present('three log lines of the request', mine.length >= 3 ? mine : undefined);
+    }, { timeout: 15_000 });
     expect(new Set(logs.map((l) => l.service))).toEqual(new Set(['gateway', 'orders', 'payments']));
     expect(logs[0]!.body).toBe('request completed');
   });
@@ -157,11 +158,11 @@ describe('experiments', () => {
     });
     expect(res.body.ok).toBe(true);
     const orders = apps[1]!;
-    const access = await waitUntil(() => orders.lines.find((l) => l.trace_id === res.txid && l.event === 'http.request'));
+    const access = await vi.waitFor(() => present("orders' access line of the request", orders.lines.find((l) => l.trace_id === res.txid && l.event === 'http.request')), { timeout: 10_000 });
     expect(access.experiments).toEqual({ checkout_button: 'blue' });
-    const ordersServer = await receiver.waitFor(() => receiver.spans.find((s) => s.traceId === res.txid && s.service === 'orders' && s.kind === SERVER));
+    const ordersServer = await vi.waitFor(() => present("orders' server span", receiver.spans.find((s) => s.traceId === res.txid && s.service === 'orders' && s.kind === SERVER)), { timeout: 15_000 });
     expect(ordersServer.attributes['experiment.checkout_button']).toBe('blue');
-    const gatewayServer = await receiver.waitFor(() => receiver.spans.find((s) => s.traceId === res.txid && s.service === 'gateway' && s.kind === SERVER));
+    const gatewayServer = await vi.waitFor(() => present("the gateway's server span", receiver.spans.find((s) => s.traceId === res.txid && s.service === 'gateway' && s.kind === SERVER)), { timeout: 15_000 });
     expect(gatewayServer.events.map((e) => e.name)).toEqual(expect.arrayContaining(['checkout.step', 'order.placed']));
     const text = await (await fetch(`http://127.0.0.1:${metricsPorts[0]}/metrics`)).text();
     expect(text).toMatch(/shop_orders_total\{currency="EUR",exp_checkout_button="blue"\} 1/);

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, freePort, startApp, waitUntil, type AppProcess } from './support/app-process.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort, present } from '@shopscope/testkit';
+import { FIXTURES, startApp, type AppProcess } from './support/app-process.ts';
 
 // The agent encodes OTLP protobuf itself (src/export/otlp-encode.ts). The test receiver decodes
 // it with the test's own reader; this test has the real OpenTelemetry Collector (the binary the
@@ -55,7 +56,7 @@ describe.skipIf(!collectorBinary)('the real collector decodes what the agent sen
     collector = spawn(collectorBinary!, ['--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     collector.stdout?.on('data', (c: Buffer) => (collectorOutput += c.toString()));
     collector.stderr?.on('data', (c: Buffer) => (collectorOutput += c.toString()));
-    await waitUntil(() => collectorOutput.includes('Everything is ready'), 30_000);
+    await vi.waitFor(() => present('the collector ready', collectorOutput.includes('Everything is ready')), { timeout: 30_000 });
     app = await startApp(`${FIXTURES}chain-service.mjs`, {
       OTEL_SERVICE_NAME: 'compat',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
@@ -74,7 +75,7 @@ describe.skipIf(!collectorBinary)('the real collector decodes what the agent sen
     const res = await fetch(`http://127.0.0.1:${app!.port}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     const txid = res.headers.get('x-transaction-id')!;
     await fetch(`http://127.0.0.1:${app!.port}/boom`);
-    await waitUntil(() => collectorOutput.includes('Name           : GET /boom') && collectorOutput.includes('Body: Str(request completed)'), 20_000);
+    await vi.waitFor(() => present("the /boom span and its log in the collector's output", collectorOutput.includes('Name           : GET /boom') && collectorOutput.includes('Body: Str(request completed)')), { timeout: 20_000 });
     expect(collectorOutput).toContain(`Trace ID       : ${txid}`);
     expect(collectorOutput).toContain('Name           : POST /checkout');
     expect(collectorOutput).toContain('-> Name: order.placed');

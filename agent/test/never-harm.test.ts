@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURES, freePort, startApp, waitUntil, type AppProcess } from './support/app-process.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { freePort, present } from '@shopscope/testkit';
+import { FIXTURES, startApp, type AppProcess } from './support/app-process.ts';
 
 // The agent must never harm the host: bad settings, a broken collector, a taken port, hostile
 // input to its API, and signals all leave the app serving (or exiting) as it would without it.
@@ -45,7 +46,7 @@ describe('never harm the host', () => {
     for (const name of ['SHOPSCOPE_METRICS_PORT="abc"', 'OTEL_TRACES_SAMPLER="bogus"', 'SHOPSCOPE_EXPERIMENTS="x"', 'SHOPSCOPE_LOG_LEVEL="verbose"']) {
       expect(lines.filter((l) => l.includes(name))).toHaveLength(1);
     }
-    await waitUntil(() => app.lines.find((l) => l.event === 'http.request'));
+    await vi.waitFor(() => present('the access line', app.lines.find((l) => l.event === 'http.request')), { timeout: 10_000 });
   });
 
   it('keeps serving when the collector fails every export, counts the drops and warns rate-limited', async () => {
@@ -71,11 +72,11 @@ describe('never harm the host', () => {
       expect(responses.every((r) => r.status === 200)).toBe(true);
       await new Promise((r) => setTimeout(r, 400));
     }
-    const dropped = await waitUntil(async () => {
+    const dropped = await vi.waitFor(async () => {
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       const match = /shopscope_telemetry_dropped_total\{signal="spans",reason="export_failed"\} (\d+)/.exec(text);
-      return match && Number(match[1]) > 0 ? Number(match[1]) : undefined;
-    }, 20_000);
+      return present('spans dropped for failed exports', match && Number(match[1]) > 0 ? Number(match[1]) : undefined);
+    }, { timeout: 20_000 });
     expect(dropped).toBeGreaterThan(0);
     expect(hits).toBeGreaterThan(1);
     const exportWarnings = warnings(app).filter((l) => l.includes('SHOPSCOPE_ERR_EXPORT_FAILED'));
@@ -89,7 +90,7 @@ describe('never harm the host', () => {
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
     const app = await start({ SHOPSCOPE_METRICS_PORT: String((taken.address() as AddressInfo).port) });
     expect((await hello(app)).status).toBe(200);
-    await waitUntil(() => warnings(app).find((l) => l.includes('SHOPSCOPE_ERR_METRICS_PORT')));
+    await vi.waitFor(() => present('the SHOPSCOPE_ERR_METRICS_PORT warning', warnings(app).find((l) => l.includes('SHOPSCOPE_ERR_METRICS_PORT'))), { timeout: 10_000 });
   });
 
   it('swallows hostile input to its own API and tells stderr, never the app', async () => {
@@ -97,7 +98,7 @@ describe('never harm the host', () => {
     const res = await hello(app, '/abuse');
     expect(res.status).toBe(200);
     expect(app.child.exitCode).toBeNull();
-    await waitUntil(() => warnings(app).find((l) => l.includes('SHOPSCOPE_ERR_CALLBACK')));
+    await vi.waitFor(() => present('the SHOPSCOPE_ERR_CALLBACK warning', warnings(app).find((l) => l.includes('SHOPSCOPE_ERR_CALLBACK'))), { timeout: 10_000 });
   });
 
   it('does not swallow the app’s own uncaught exception', async () => {

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, startApp, waitUntil, type AppProcess } from './support/app-process.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { present } from '@shopscope/testkit';
+import { FIXTURES, startApp, type AppProcess } from './support/app-process.ts';
 import { OtlpReceiver } from './support/otlp-receiver.ts';
 
 // The app's own pino and winston (not the agent's logger), loaded with import and with
@@ -37,8 +38,8 @@ describe.each([
   });
 
   it("puts the request's trace id in the app's pino and winston lines", async () => {
-    const pinoLine = await waitUntil(() => app.lines.find((l) => l.source === 'app-pino'));
-    const winstonLine = await waitUntil(() => app.lines.find((l) => l.source === 'app-winston'));
+    const pinoLine = await vi.waitFor(() => present("the app's pino line", app.lines.find((l) => l.source === 'app-pino')), { timeout: 10_000 });
+    const winstonLine = await vi.waitFor(() => present("the app's winston line", app.lines.find((l) => l.source === 'app-winston')), { timeout: 10_000 });
     expect(txid).toMatch(/^[0-9a-f]{32}$/);
     expect(pinoLine.trace_id).toBe(txid);
     expect(pinoLine.span_id).toMatch(/^[0-9a-f]{16}$/);
@@ -47,7 +48,7 @@ describe.each([
   });
 
   it("sends the app's pino lines over OTLP with the request's trace", async () => {
-    const record = await receiver.waitFor(() => receiver.logs.find((l) => l.traceId === txid && l.body === 'app pino line'));
+    const record = await vi.waitFor(() => present("the app's pino line over OTLP", receiver.logs.find((l) => l.traceId === txid && l.body === 'app pino line')), { timeout: 15_000 });
     expect(record.service).toBe(`own-${fixture}`);
     expect(record.severityText).toBe('info');
     expect(record.severityNumber).toBe(9);

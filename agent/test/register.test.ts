@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_DIR, FIXTURES, freePort, startApp, waitUntil, type AppProcess } from './support/app-process.ts';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort, present } from '@shopscope/testkit';
+import { AGENT_DIR, FIXTURES, startApp, type AppProcess } from './support/app-process.ts';
 
 // The published entry points, as users start them: the compiled build under plain node, with
 // `--require` (CommonJS apps) and `--import` (CommonJS and ESM apps).
@@ -32,7 +33,7 @@ describe('register entry (compiled build)', () => {
     const res = await fetch(`http://127.0.0.1:${app.port}/`);
     const txid = res.headers.get('x-transaction-id');
     expect(txid).toMatch(/^[0-9a-f]{32}$/);
-    const line = await waitUntil(() => app.lines.find((l) => l.msg === message));
+    const line = await vi.waitFor(() => present("the app's log line", app.lines.find((l) => l.msg === message)), { timeout: 10_000 });
     expect(line).toMatchObject({ service: 'tiny', event: 'hello.said', trace_id: txid });
     expect(app.stderr()).not.toContain('SHOPSCOPE_ERR');
   });

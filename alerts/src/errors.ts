@@ -2,14 +2,14 @@
  * Every error the alerts package reports, with a stable code. README.md lists the same codes;
  * test/errors.test.ts fails when the two disagree.
  */
-export const ErrorCodes = {
+export const errorCodes = {
   SHOPSCOPE_ERR_RULE_FILE_UNREADABLE: 'a rule file could not be read or is not valid YAML',
   SHOPSCOPE_ERR_RULE_GROUP_INVALID: 'a rule group does not follow the rule-file format',
   SHOPSCOPE_ERR_RULE_EXPR_INVALID: 'a rule expression is not valid PromQL or LogsQL',
   SHOPSCOPE_ERR_RULE_TEMPLATE_INVALID: 'a label or annotation template cannot be parsed',
   SHOPSCOPE_ERR_POLICY_INVALID: 'the notification policy file is missing or invalid',
   SHOPSCOPE_ERR_SLO_INVALID: 'the SLO file is invalid',
-  SHOPSCOPE_ERR_OPTION_INVALID: 'an option or environment variable has a bad value',
+  SHOPSCOPE_ERR_CONFIG_INVALID: 'an option or environment variable has a bad value',
   SHOPSCOPE_ERR_SILENCE_INVALID: 'a silence request is invalid',
   SHOPSCOPE_ERR_SILENCE_NOT_FOUND: 'no silence has this id',
   SHOPSCOPE_ERR_SILENCE_LIMIT: 'too many active silences: expire some first',
@@ -25,7 +25,7 @@ export const ErrorCodes = {
   SHOPSCOPE_ERR_PROMTOOL_MISSING: 'promtool is not installed (apt-get install prometheus)',
 } as const;
 
-export type ErrorCode = keyof typeof ErrorCodes;
+export type ErrorCode = keyof typeof errorCodes;
 
 export class AlertsError extends Error {
   readonly code: ErrorCode;

@@ -36,6 +36,8 @@ export interface Evaluator {
 
 const HISTORY_RETENTION_MS = 7 * 24 * 3_600_000;
 
+interface ReceiverTransports { primary: Transport; fallback?: Transport }
+
 export interface StartHooks {
   logger?: Logger;
   now?: () => number;
@@ -56,18 +58,7 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
   const promqlChecker = options.promqlChecker ?? (hasPromtool() ? 'promtool' : 'api');
   const logTransport = new LogTransport(log);
   const slack = options.slackToken ? new SlackTransport(options.slackToken, options.slackApiUrl, options.slackTimeoutMs, options.maxRetryAfterMs) : undefined;
-  const transports = new Map<string, { primary: Transport; fallback?: Transport }>();
-  const buildTransports = () => {
-    transports.clear();
-    for (const r of policy.receivers.values()) {
-      const webhookUrl = r.webhookUrl ?? options.slackWebhookUrl;
-      const webhook = webhookUrl ? new WebhookTransport(webhookUrl, options.slackTimeoutMs, options.maxRetryAfterMs) : undefined;
-      if (slack && r.slackChannel) transports.set(r.name, { primary: slack, ...(webhook ? { fallback: webhook } : {}) });
-      else if (webhook) transports.set(r.name, { primary: webhook });
-      else transports.set(r.name, { primary: logTransport });
-    }
-  };
-  buildTransports();
+  let transports = receiverTransports(policy, options, slack, logTransport);
 
   // Called only once everything is built (flushes, API requests), after `evaluator` exists.
   const allAlerts = (): Iterable<Alert> => evaluator.alerts();
@@ -76,6 +67,7 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
     store, silencer, policy: () => policy, allAlerts, log, now, faults,
     traceUrl: (alert) => traceUrlFor(alert, options, now),
     onEnqueued: () => worker.nudge(),
+    onPage: (alerts) => { for (const a of alerts) metrics.pagesRaised.inc({ alertname: a.labels.alertname ?? '', severity: a.labels.severity ?? '' }); },
   }, () => policy);
   const evaluator: RuleEvaluator = new RuleEvaluator(
     { prometheusUrl: options.prometheusUrl, victoriaLogsUrl: options.victoriaLogsUrl, queryTimeoutMs: options.queryTimeoutMs, ruleConcurrency: options.ruleConcurrency, externalLabels: options.externalLabels },
@@ -102,7 +94,7 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
     try {
       policy = readPolicyFile(options.policy);
       policyError = undefined;
-      buildTransports();
+      transports = receiverTransports(policy, options, slack, logTransport);
       dispatcher.rerouteAll();
     } catch (err) {
       policyError = (err as Error).message;
@@ -112,11 +104,7 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
     return { groups: groups.length, problems: [...problems.map(formatProblem), ...(policyError ? [policyError] : [])] };
   };
 
-  // Finished messages, closed threads and expired silences are kept a week for the API, then forgotten.
-  const prune = () => { try { store.prune(now() - HISTORY_RETENTION_MS); faults.recovered('prune'); } catch (err) { faults.report('prune', err); } };
-  prune();
-  const pruneTimer = setInterval(prune, 3_600_000);
-  pruneTimer.unref();
+  const pruneTimer = startPruning(store, faults, now);
 
   evaluator.replayStoredAlerts();
   await reloadRules();
@@ -135,34 +123,64 @@ export async function startEvaluator(given: Partial<EvaluatorOptions>, hooks: St
   log.info({ event: 'alert.started', url: api.url, groups: groups.length, problems: problems.length, slack: Boolean(slack), apiChanges: options.apiToken ? 'token' : 'off' }, `alert evaluator listening on ${api.url}`);
   if (!options.apiToken) log.warn({ event: 'alert.api_read_only' }, 'SHOPSCOPE_ALERTS_TOKEN is not set: the API refuses silences and reloads (SIGHUP still reloads)');
 
-  const watchers: FSWatcher[] = [];
-  let reloadTimer: NodeJS.Timeout | undefined;
-  if (options.watch) {
-    const onChange = () => {
-      if (reloadTimer) clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(() => { reload().catch((err) => log.error({ err }, 'reload failed')); }, 300);
-    };
-    for (const path of [...options.rulesDir, options.policy]) {
-      try {
-        // A watched folder that is removed reports an error: logged, never a crash.
-        watchers.push(watch(path, onChange).on('error', (err) => log.warn({ path, err }, 'stopped watching for changes')));
-      } catch { log.warn({ path }, 'cannot watch for changes'); }
-    }
-  }
+  const watching = options.watch ? watchForChanges([...options.rulesDir, options.policy], reload, log) : undefined;
 
   return {
     url: api.url, options, metrics, store, reload,
     flushGroups: () => dispatcher.flushAll(),
     async stop() {
       clearInterval(pruneTimer);
-      for (const w of watchers) w.close();
-      // a reload still waiting for its debounce would run against a closed store
-      if (reloadTimer) clearTimeout(reloadTimer);
+      watching?.close();
       await evaluator.stop();
       await dispatcher.stop();
       await worker.stop();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
       store.close();
+    },
+  };
+}
+
+/** Each receiver's way out: Slack (a webhook as its fallback), else a webhook, else the log. */
+function receiverTransports(policy: Policy, options: ResolvedOptions, slack: Transport | undefined, logTransport: Transport): Map<string, ReceiverTransports> {
+  const transports = new Map<string, ReceiverTransports>();
+  for (const r of policy.receivers.values()) {
+    const webhookUrl = r.webhookUrl ?? options.slackWebhookUrl;
+    const webhook = webhookUrl ? new WebhookTransport(webhookUrl, options.slackTimeoutMs, options.maxRetryAfterMs) : undefined;
+    if (slack && r.slackChannel) transports.set(r.name, { primary: slack, ...(webhook ? { fallback: webhook } : {}) });
+    else if (webhook) transports.set(r.name, { primary: webhook });
+    else transports.set(r.name, { primary: logTransport });
+  }
+  return transports;
+}
+
+/** Finished messages, closed threads and expired silences are kept a week for the API, then forgotten. */
+function startPruning(store: StateStore, faults: Faults, now: () => number): NodeJS.Timeout {
+  const prune = () => { try { store.prune(now() - HISTORY_RETENTION_MS); faults.recovered('prune'); } catch (err) { faults.report('prune', err); } };
+  prune();
+  const timer = setInterval(prune, 3_600_000);
+  timer.unref();
+  return timer;
+}
+
+/** Reloads when a rule file or the policy changes, debounced; `close` also drops a reload still waiting. */
+function watchForChanges(paths: readonly string[], reload: () => Promise<unknown>, log: Logger): { close: () => void } {
+  const watchers: FSWatcher[] = [];
+  let reloadTimer: NodeJS.Timeout | undefined;
+  const onChange = () => {
+    if (reloadTimer) clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => { reload().catch((err) => log.error({ err }, 'reload failed')); }, 300);
+  };
+  for (const path of paths) {
+    try {
+      // A watched folder that is removed reports an error: logged, never a crash.
+      watchers.push(watch(path, onChange).on('error', (err) => log.warn({ path, err }, 'stopped watching for changes')));
+    } catch { log.warn({ path }, 'cannot watch for changes'); }
+  }
+  return {
+    close() {
+      for (const w of watchers) w.close();
+      // a reload still waiting for its debounce would run against a closed store
+      if (reloadTimer) clearTimeout(reloadTimer);
     },
   };
 }

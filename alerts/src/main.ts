@@ -4,9 +4,8 @@ import { startEvaluator } from './evaluator.ts';
 import { optionsFromEnv } from './options.ts';
 
 const log = pino({ name: 'shopscope-alerts', level: process.env.ALERTS_LOG_LEVEL ?? 'info' });
-const options = optionsFromEnv(process.env, (message) => log.warn({ event: 'alert.option_invalid' }, message));
 try {
-  const evaluator = await startEvaluator(options, { logger: log });
+  const evaluator = await startEvaluator(optionsFromEnv(process.env), { logger: log });
   process.on('SIGHUP', () => {
     evaluator.reload().then((r) => log.info({ event: 'alert.reloaded', ...r }, 'reloaded on SIGHUP'), (err) => log.error({ err }, 'reload failed'));
   });

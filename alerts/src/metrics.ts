@@ -14,6 +14,9 @@ export function createMetrics() {
     ruleEvaluationFailures: new Counter({ name: 'shopscope_alerts_rule_evaluation_failures_total', help: 'Rule evaluations whose query failed', labelNames: ['group', 'rule'], registers: [registry] }),
     missedIterations: new Counter({ name: 'shopscope_alerts_group_missed_iterations_total', help: 'Group evaluations skipped because the previous one was still running', labelNames: ['group'], registers: [registry] }),
     alerts: new Gauge({ name: 'shopscope_alerts_alerts', help: 'Alerts by state', labelNames: ['state'], registers: [registry] }),
+    // what the SLO and alerts dashboard lists: which alerts fire now, and which paged
+    firingAlerts: new Gauge({ name: 'shopscope_alerts_firing', help: 'Firing alerts by alert name and severity', labelNames: ['alertname', 'severity'], registers: [registry] }),
+    pagesRaised: new Counter({ name: 'shopscope_alerts_pages_total', help: 'Alerts announced in a new page (the first message of an alert group), by alert name and severity', labelNames: ['alertname', 'severity'], registers: [registry] }),
     ruleProblems: new Gauge({ name: 'shopscope_alerts_rule_problems', help: 'Problems found in rule files at the last load', registers: [registry] }),
     notificationsSent: new Counter({ name: 'shopscope_alerts_notifications_sent_total', help: 'Messages delivered', labelNames: ['receiver', 'transport', 'kind'], registers: [registry] }),
     notificationsFailed: new Counter({ name: 'shopscope_alerts_notifications_failed_total', help: 'Delivery attempts that failed', labelNames: ['receiver', 'transport', 'retryable'], registers: [registry] }),

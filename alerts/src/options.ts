@@ -76,23 +76,27 @@ export const DEFAULTS = {
   logLevel: 'info',
 } as const;
 
-/** Options from the environment. A bad value is one warning and the default, never a crash. */
-export function optionsFromEnv(env: NodeJS.ProcessEnv, warn: (message: string) => void): Partial<EvaluatorOptions> {
+/**
+ * Options from the environment. The evaluator is a server: a bad value refuses the start with
+ * one clear line (SHOPSCOPE_ERR_CONFIG_INVALID), never a silent default.
+ */
+export function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<EvaluatorOptions> {
   const out: Partial<EvaluatorOptions> = {};
+  const refuse = (message: string): never => { throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', message); };
   const str = (name: string) => (env[name] !== undefined && env[name] !== '' ? env[name] : undefined);
   const num = (name: string, min: number): number | undefined => {
     const v = str(name);
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min) { warn(`${name}=${v} is not a number >= ${min}: using the default`); return undefined; }
+    if (!Number.isFinite(n) || n < min) refuse(`${name}=${v} is not a number >= ${min}`);
     return n;
   };
   const dur = (name: string, minMs = 0): number | undefined => {
     const v = str(name);
     if (v === undefined) return undefined;
     let ms: number;
-    try { ms = parseDuration(v); } catch { warn(`${name}=${v} is not a duration (e.g. 30s, 5m): using the default`); return undefined; }
-    if (ms < minMs) { warn(`${name}=${v} is under the minimum of ${minMs} ms: using the default`); return undefined; }
+    try { ms = parseDuration(v); } catch { return refuse(`${name}=${v} is not a duration (e.g. 30s, 5m)`); }
+    if (ms < minMs) refuse(`${name}=${v} is under the minimum of ${minMs} ms`);
     return ms;
   };
   const set = <K extends keyof EvaluatorOptions>(key: K, value: EvaluatorOptions[K] | undefined) => { if (value !== undefined) out[key] = value; };
@@ -123,7 +127,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, warn: (message: string) =
 /** Defaults filled in, values checked, the result frozen: the one place that may refuse. */
 export function resolveOptions(given: Partial<EvaluatorOptions>): ResolvedOptions {
   const o = { ...DEFAULTS, externalLabels: {}, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as EvaluatorOptions;
-  const fail = (what: string) => { throw new AlertsError('SHOPSCOPE_ERR_OPTION_INVALID', what); };
+  const fail = (what: string) => { throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', what); };
   for (const key of ['prometheusUrl', 'victoriaLogsUrl', 'slackApiUrl', 'slackWebhookUrl'] as const) {
     const v = o[key];
     if (v !== undefined && !URL.canParse(v)) fail(`${key}: "${v}" is not a URL`);

@@ -5,10 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flagsPath, loadConfig } from '../../sample-shop/src/shared/config.ts';
-import { FlagStore } from '../../sample-shop/src/shared/flags.ts';
-import { buildService } from '../../sample-shop/src/services.ts';
-import { freePort } from '../../sample-shop/test/support/free-port.ts';
+import { FlagStore, buildService, flagsPath, loadConfig } from '@shopscope/sample-shop';
+import { freePort } from '@shopscope/testkit';
 
 const config = loadConfig({
   SHOPSCOPE_DATA_DIR: mkdtempSync(join(tmpdir(), 'shopscope-bench-shop-')),

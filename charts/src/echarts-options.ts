@@ -34,7 +34,8 @@ export function timeSeriesOption(panel: TimeSeriesPanel): Option {
     ...base(panel.title),
     ...(withPoints.length ? {} : noData()),
     grid: { left: 64, right: 16, top: 36, bottom: legend ? 48 : 28 },
-    legend: legend ? { data: withPoints.map((s) => s.name), bottom: 4, left: 8, textStyle: { color: theme.muted, fontSize: 10 }, itemHeight: 6, type: 'plain' } : undefined,
+    // one line of legend, paged: a wrapped legend would run over the time axis' labels
+    legend: legend ? { data: withPoints.map((s) => s.name), bottom: 4, left: 8, right: 8, textStyle: { color: theme.muted, fontSize: 10 }, itemHeight: 6, type: 'scroll' } : undefined,
     xAxis: { type: 'time', ...axisStyle, splitLine: { show: false } },
     yAxis: { type: 'value', ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: (v: number) => formatValue(v, panel.unit) } },
     series: [

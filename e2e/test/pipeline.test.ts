@@ -2,21 +2,28 @@
 // its trace in Jaeger, its logs in VictoriaLogs, its RED series, exemplars and service-graph
 // edges in Prometheus. Then the faults: collector, Jaeger and VictoriaLogs killed under load.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { startEvaluator } from '@shopscope/alerts';
 import { launchShop, serviceNames, stopShop, type LaunchedService } from '@shopscope/sample-shop';
-import { buildAll, down, loadSettings, status, up } from '@shopscope/stack';
-import { eventually, FakeSlack, freePort, testEnvironment } from '@shopscope/testkit';
+import { buildAll, down, loadSettings, PORT_VARIABLES, status, up } from '@shopscope/stack';
+import { FakeSlack, freePort, present, shiftedPort, testEnvironment } from '@shopscope/testkit';
 import { attribute, jaegerSearch, jaegerTrace, logsQuery, promExemplars, promQuery, scrapeSum, type TraceSpan } from './backends.ts';
 
-const agentBuilt = existsSync(new URL('../../agent/dist/register.js', import.meta.url));
-const shift = 23_000;
+// The shop runs under the agent's build; without it the pipeline has nothing to carry.
+const agentBuilt = (() => {
+  try {
+    return existsSync(createRequire(import.meta.url).resolve('@shopscope/agent/register'));
+  } catch {
+    return false;
+  }
+})();
 const env: Record<string, string | undefined> = {
-  ...testEnvironment('pipeline', shift),
-  SHOPSCOPE_SHOP_METRICS_BASE_PORT: String(9464 + shift),
+  ...testEnvironment('pipeline'),
+  SHOPSCOPE_SHOP_METRICS_BASE_PORT: String(shiftedPort('pipeline', PORT_VARIABLES.shopMetricsBase[1])),
 };
 const settings = loadSettings(env);
 const ports = settings.ports;
@@ -81,29 +88,39 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
     const res = await buyOne('pipeline-1');
     expect(res.status).toBe(201);
     expect(res.transactionId).toMatch(/^[0-9a-f]{32}$/);
-    // Wait for the whole tree: each service exports its spans in its own batches, so a child can
-    // be stored before its parent. If it never completes, the assertions below say what is missing.
+    // Wait for the whole tree and for every service and business span asserted below: each
+    // service exports its spans in its own batches, so a child can be stored before its parent
+    // and a leaf service's spans after the rest. If it never completes, the assertions say what
+    // is missing.
+    const services = ['gateway', 'orders', 'inventory', 'payments'];
+    const businessSpans = ['orders.checkout', 'inventory.reserve', 'payments.charge'];
     const complete = (found: TraceSpan[]) => {
-      const present = new Set(found.map((s) => s.spanId));
-      return new Set(found.map((s) => s.service)).size >= 4 && found.every((s) => !s.parentSpanId || present.has(s.parentSpanId));
+      const stored = new Set(found.map((s) => s.spanId));
+      const seen = new Set(found.map((s) => s.service));
+      const names = new Set(found.map((s) => s.name));
+      return (
+        services.every((service) => seen.has(service)) &&
+        businessSpans.every((name) => names.has(name)) &&
+        found.every((s) => !s.parentSpanId || stored.has(s.parentSpanId))
+      );
     };
-    const spans = await eventually('the whole checkout trace in Jaeger', 30_000, async () => {
+    const spans = await vi.waitFor(async () => {
       const found = await jaegerTrace(ports, res.transactionId);
-      return found && complete(found) ? found : undefined;
-    }).catch(async () => (await jaegerTrace(ports, res.transactionId)) ?? []);
+      return present('the whole checkout trace in Jaeger', found && complete(found) ? found : undefined);
+    }, { timeout: 30_000, interval: 500 }).catch(async () => (await jaegerTrace(ports, res.transactionId)) ?? []);
     const ids = new Set(spans.map((s) => s.spanId));
     const roots = spans.filter((s) => !s.parentSpanId);
     expect(roots).toHaveLength(1);
     expect(roots[0]!.service).toBe('gateway');
     for (const span of spans) if (span.parentSpanId) expect(ids.has(span.parentSpanId), `parent of ${span.name}`).toBe(true);
-    const services = new Set(spans.map((s) => s.service));
-    for (const service of ['gateway', 'orders', 'inventory', 'payments']) expect(services).toContain(service);
+    const stored = new Set(spans.map((s) => s.service));
+    for (const service of services) expect(stored).toContain(service);
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const sql = spans.filter((s) => attribute(s, 'db.system') !== undefined || attribute(s, 'db.system.name') !== undefined);
     expect(sql.length).toBeGreaterThan(0);
     for (const span of sql) expect(byId.get(span.parentSpanId!)?.service, `parent of SQL span ${span.name}`).toBe(span.service);
     const names = spans.map((s) => s.name);
-    for (const business of ['orders.checkout', 'inventory.reserve', 'payments.charge']) expect(names).toContain(business);
+    for (const business of businessSpans) expect(names).toContain(business);
   });
 
   it('every transaction id handed out resolves in Jaeger: 20 of 20 checkouts', async () => {
@@ -113,18 +130,18 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
       expect(res.status).toBe(201);
       ids.push(res.transactionId);
     }
-    const resolved = await eventually('all 20 checkout traces in Jaeger', 45_000, async () => {
+    const resolved = await vi.waitFor(async () => {
       const found = await Promise.all(ids.map(async (id) => ((await jaegerTrace(ports, id)) ? id : undefined)));
       const count = found.filter(Boolean).length;
-      return count === ids.length ? count : undefined;
-    });
+      return present('all 20 checkout traces in Jaeger', count === ids.length ? count : undefined);
+    }, { timeout: 45_000, interval: 500 });
     console.log(`transaction ids resolved in Jaeger: ${resolved} of ${ids.length}`);
     expect(resolved).toBe(20);
   });
 
   it("VictoriaLogs returns the request's log lines by trace id from three services, redacted", async () => {
     const res = await buyOne('pipeline-2');
-    const rows = await eventually('log lines by trace id in VictoriaLogs', 30_000, async () => {
+    const rows = await vi.waitFor(async () => {
       const found = await logsQuery(ports, `_time:10m trace_id:"${res.transactionId}"`);
       // Each service exports its log batch on its own timer: wait for every line asserted below,
       // not only for three services (seen once: orders' order.placed landed after the others).
@@ -132,8 +149,8 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
         new Set(found.map((row) => row['service.name'])).size >= 3 &&
         found.some((row) => row.event === 'http.request' && row['service.name'] === 'gateway') &&
         found.some((row) => row.event === 'order.placed');
-      return complete ? found : undefined;
-    });
+      return present('log lines by trace id in VictoriaLogs', complete ? found : undefined);
+    }, { timeout: 30_000, interval: 500 });
     expect(new Set(rows.map((row) => row['service.name'])).size).toBeGreaterThanOrEqual(3);
     for (const row of rows) {
       const text = JSON.stringify(row);
@@ -152,32 +169,32 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
 
   it('Prometheus has RED series for every service, exemplars Jaeger knows, and service-graph edges', async () => {
     await buyOne('pipeline-3');
-    const series = await eventually('RED series for every service', 30_000, async () => {
+    const series = await vi.waitFor(async () => {
       const found = await promQuery(ports, 'sum by (service) (http_server_request_duration_seconds_count{job="shop"})');
-      return found.length >= serviceNames.length ? found : undefined;
-    });
+      return present('RED series for every service', found.length >= serviceNames.length ? found : undefined);
+    }, { timeout: 30_000, interval: 500 });
     expect(series.map((s) => s.metric.service).sort()).toEqual([...serviceNames].sort());
 
-    const traceId = await eventually('an exemplar whose trace Jaeger returns', 30_000, async () => {
+    const traceId = await vi.waitFor(async () => {
       const data = await promExemplars(ports, 'http_server_request_duration_seconds_bucket{job="shop"}');
       for (const series of data) {
         for (const exemplar of series.exemplars) {
           const id = exemplar.labels.trace_id ?? exemplar.labels.traceID;
-          if (id && (await jaegerTrace(ports, id))) return id;
+          if (id && (await jaegerTrace(ports, id))) return present('an exemplar whose trace Jaeger returns', id);
         }
       }
-      return undefined;
-    });
+      return present('an exemplar whose trace Jaeger returns', undefined);
+    }, { timeout: 30_000, interval: 500 });
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
     for (const [client, server] of [
       ['gateway', 'orders'],
       ['orders', 'payments'],
     ]) {
-      const edge = await eventually(`service-graph edge ${client}->${server}`, 30_000, async () => {
+      const edge = await vi.waitFor(async () => {
         const found = await promQuery(ports, `traces_service_graph_request_total{client="${client}",server="${server}"}`);
-        return found.length ? found : undefined;
-      });
+        return present(`service-graph edge ${client}->${server}`, found.length ? found : undefined);
+      }, { timeout: 30_000, interval: 500 });
       expect(Number(edge[0]!.value[1])).toBeGreaterThan(0);
     }
   });
@@ -189,20 +206,20 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
     try {
       const res = await buyOne('pipeline-4');
       expect(res.body.status).toBe('payment_failed');
-      const found = await eventually('the failed trace in a search for errors', 30_000, async () => {
+      const found = await vi.waitFor(async () => {
         const ids = await jaegerSearch(ports, 'payments', { error: 'true' });
-        return ids.includes(res.transactionId) ? ids : undefined;
-      });
+        return present('the failed trace in a search for errors', ids.includes(res.transactionId) ? ids : undefined);
+      }, { timeout: 30_000, interval: 500 });
       expect(found).toContain(res.transactionId);
     } finally {
       await call('PUT', '/admin/flags', { paymentFailureRate: 0 }, { authorization: `Bearer ${adminToken}` });
     }
-    const edges = await eventually('dependencies from Jaeger', 30_000, async () => {
+    const edges = await vi.waitFor(async () => {
       const response = await fetch(`http://127.0.0.1:${ports.jaegerQuery}/api/dependencies?endTs=${Date.now()}&lookback=3600000`);
       const body = (await response.json()) as { data?: { parent: string; child: string; callCount: number }[] };
       const pairs = (body.data ?? []).map((d) => `${d.parent}->${d.child}`);
-      return pairs.includes('gateway->orders') && pairs.includes('orders->payments') ? body.data : undefined;
-    });
+      return present('dependencies from Jaeger', pairs.includes('gateway->orders') && pairs.includes('orders->payments') ? body.data : undefined);
+    }, { timeout: 30_000, interval: 500 });
     expect(edges.every((edge) => edge.callCount > 0)).toBe(true);
   });
 
@@ -259,9 +276,9 @@ receivers:
     try {
       expect((await call('PUT', '/admin/flags', { gatewayErrorRate: 1 }, auth)).status).toBe(200);
       // the condition becomes true in Prometheus after a scrape or two: the clock starts there
-      await eventually('the fault visible in Prometheus', 60_000, async () => ((await promQuery(ports, expr)).length ? true : undefined));
+      await vi.waitFor(async () => present('the fault visible in Prometheus', (await promQuery(ports, expr)).length > 0), { timeout: 60_000, interval: 500 });
       const conditionAt = Date.now();
-      const page = await eventually('the page in Slack', 60_000, async () => slack.callsOf('chat.postMessage')[0]);
+      const page = await vi.waitFor(() => present('the page in Slack', slack.callsOf('chat.postMessage')[0]), { timeout: 60_000, interval: 500 });
       const pageDelay = Date.now() - conditionAt;
       expect(pageDelay).toBeLessThan((forSeconds + intervalSeconds + 5) * 1000);
       expect(page.params.channel).toBe('#shop-oncall');
@@ -269,11 +286,12 @@ receivers:
 
       expect((await call('PUT', '/admin/flags', { gatewayErrorRate: 0 }, auth)).status).toBe(200);
       const fixedAt = Date.now();
-      const update = await eventually('the page updated on resolve', 90_000, async () => slack.callsOf('chat.update')[0]);
+      const update = await vi.waitFor(() => present('the page updated on resolve', slack.callsOf('chat.update')[0]), { timeout: 90_000, interval: 500 });
       const resolveDelay = Date.now() - fixedAt;
       expect(update.params.ts).toBe(page.ts);
-      const reply = await eventually('a reply in the thread', 30_000, async () =>
-        slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts === page.ts),
+      const reply = await vi.waitFor(
+        () => present('a reply in the thread', slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts === page.ts)),
+        { timeout: 30_000, interval: 500 },
       );
       expect(String(reply.params.text)).toMatch(/resolved/i);
       // the resolve waits for the 20 s rate window to empty of errors, then one interval
@@ -309,16 +327,16 @@ receivers:
       expect(failures).toEqual([]);
       expect(served).toBeGreaterThan(500);
       // what the agent could not export is counted, not kept without bound
-      const dropped = await eventually('drops counted by the agent', 30_000, async () => {
+      const dropped = await vi.waitFor(async () => {
         const count = await scrapeSum(`http://127.0.0.1:${shopEnv.SHOPSCOPE_GATEWAY_METRICS_PORT}/metrics`, 'shopscope_telemetry_dropped_total');
-        return count > 0 ? count : undefined;
-      });
+        return present('drops counted by the agent', count > 0 ? count : undefined);
+      }, { timeout: 30_000, interval: 500 });
       expect(dropped).toBeGreaterThan(0);
     } finally {
       await up({ env, components: ['collector'], log: quiet });
     }
     const res = await buyOne('pipeline-5');
-    const spans = await eventually('a new trace after the collector restart', 45_000, () => jaegerTrace(ports, res.transactionId));
+    const spans = await vi.waitFor(async () => present('a new trace after the collector restart', await jaegerTrace(ports, res.transactionId)), { timeout: 45_000, interval: 500 });
     expect(spans.length).toBeGreaterThan(0);
   });
 
@@ -331,24 +349,24 @@ receivers:
     try {
       for (let i = 0; i < 5; i++) await buyOne(`pipeline-down-${i}`);
       // the queue holds what could not be sent yet, and the failures are counted
-      const seen = await eventually('queued telemetry or send failures in the collector metrics', 60_000, async () => {
+      const seen = await vi.waitFor(async () => {
         const queued = (await scrapeSum(metricsUrl, 'otelcol_exporter_queue_size')) > 0;
         const failed =
           (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_spans_total')) +
             (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_log_records_total')) >
           failedBefore;
-        return queued || failed ? { queued, failed } : undefined;
-      });
+        return present('queued telemetry or send failures in the collector metrics', queued || failed ? { queued, failed } : undefined);
+      }, { timeout: 60_000, interval: 500 });
       expect(seen.queued || seen.failed).toBe(true);
     } finally {
       await up({ env, log: quiet });
     }
     // back up: a new checkout reaches Jaeger and VictoriaLogs again
     const res = await buyOne('pipeline-6');
-    await eventually('a new trace after Jaeger restarted', 60_000, () => jaegerTrace(ports, res.transactionId));
-    await eventually('new log lines after VictoriaLogs restarted', 60_000, async () => {
+    await vi.waitFor(async () => present('a new trace after Jaeger restarted', await jaegerTrace(ports, res.transactionId)), { timeout: 60_000, interval: 500 });
+    await vi.waitFor(async () => {
       const rows = await logsQuery(ports, `_time:10m trace_id:"${res.transactionId}"`);
-      return rows.length > 0 ? rows : undefined;
-    });
+      return present('new log lines after VictoriaLogs restarted', rows.length > 0 ? rows : undefined);
+    }, { timeout: 60_000, interval: 500 });
   });
 });

@@ -1,24 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { serviceNames, type ServiceName, defaultPorts } from './shared/config.ts';
+import { type ServiceName, defaultPorts, metricsPorts } from './shared/config.ts';
 import { sleep } from './shared/sleep.ts';
-import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { checkoutExperiment } from './gateway/experiment.ts';
 import { entryPoint, type EntryPoint } from './entry-point.ts';
 
-
-/** Each service's metrics port when it runs under the agent: 9464 + its place in the list. */
-export const metricsPorts: Record<ServiceName, number> = Object.fromEntries(serviceNames.map((name, i) => [name, 9464 + i])) as Record<
-  ServiceName,
-  number
->;
-
-const agentBuild = new URL('../../agent/dist/register.js', import.meta.url).pathname;
+/** Whether the agent's register entry is built: found through its package, as node will load it. */
+function agentBuilt(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@shopscope/agent/register');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Every service runs under the agent once it is built (`npm run build -w @shopscope/agent`). */
 export function defaultNodeArgs(): string[] {
   if (process.env.SHOPSCOPE_AGENT === 'off') return [];
-  return existsSync(agentBuild) ? ['--import', '@shopscope/agent/register'] : [];
+  return agentBuilt() ? ['--import', '@shopscope/agent/register'] : [];
 }
 
 export interface LaunchOptions {
@@ -50,10 +51,12 @@ const MEMORY_FLAGS = ['--max-semi-space-size=1'];
 /**
  * Settings a service gets unless the environment says otherwise. The gateway is the shop's
  * edge: the agent there starts a new trace for each outside request (linking the caller's
- * context) rather than adopting a trace id or sampling decision a shopper sent.
+ * context) rather than adopting a trace id or sampling decision a shopper sent; only the
+ * storefront page's own fetches (the browser marks them `Sec-Fetch-Site: same-origin`) continue
+ * the page's trace, so a purchase is one trace from the click to the SQL statement.
  */
 const serviceDefaults: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {
-  gateway: { SHOPSCOPE_TRUST_INBOUND_TRACE: 'false' },
+  gateway: { SHOPSCOPE_TRUST_INBOUND_TRACE: 'same-origin' },
 };
 
 /** The environment a service process starts with: the shop's defaults under `env`. */

@@ -14,7 +14,8 @@ let config;
 try {
   config = loadConfig();
 } catch (err) {
-  console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+  // A server refuses a bad setting with one line that names it (the code as in every part).
+  console.error(`${name}: ${err instanceof Error ? err.message : String(err)} [SHOPSCOPE_ERR_CONFIG_INVALID]`);
   process.exit(2);
 }
 

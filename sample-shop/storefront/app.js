@@ -90,6 +90,8 @@ async function loadProducts() {
     const add = document.createElement('button');
     add.type = 'button';
     add.textContent = 'Add to cart';
+    // a named user action for real-user monitoring (telemetry.ts): the name only, never input values
+    add.dataset.faroUserActionName = 'add-to-cart';
     add.disabled = product.stock === 0;
     add.addEventListener('click', () => addToCart(product.id).catch((err) => show(err.message, 'error')));
     li.append(title, meta, price, add);

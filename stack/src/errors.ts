@@ -1,27 +1,27 @@
 // Every error the stack tooling reports, with a stable code. README.md lists the same codes;
 // test/errors.test.ts keeps the two in step.
 
-export const STACK_ERROR_CODES = {
+export const errorCodes = {
   SHOPSCOPE_ERR_GO_MISSING: 'the Go toolchain is missing or too old',
   SHOPSCOPE_ERR_REGISTRY_UNREACHABLE: 'the Go module proxy (or apt) could not be reached or refused a module',
   SHOPSCOPE_ERR_BUILD_FAILED: 'a build command failed',
   SHOPSCOPE_ERR_PACKAGE_MISSING: 'a Debian package is missing and cannot be installed here',
-  SHOPSCOPE_ERR_BAD_SETTING: 'an environment variable or option has an invalid value',
+  SHOPSCOPE_ERR_CONFIG_INVALID: 'an environment variable or option has an invalid value',
   SHOPSCOPE_ERR_UNKNOWN_COMPONENT: 'a component name is not one of the stack components',
   SHOPSCOPE_ERR_NOT_BUILT: 'a component binary is not built yet',
   SHOPSCOPE_ERR_START_FAILED: 'a component exited or never became healthy while starting',
   SHOPSCOPE_ERR_BUSY: 'another build holds the build lock for too long',
 } as const;
 
-export type StackErrorCode = keyof typeof STACK_ERROR_CODES;
+export type ErrorCode = keyof typeof errorCodes;
 
 export class StackError extends Error {
-  readonly code: StackErrorCode;
+  readonly code: ErrorCode;
   readonly component: string | undefined;
   /** Last lines of the component's log or the failing command's output. */
   readonly logTail: string | undefined;
 
-  constructor(code: StackErrorCode, message: string, details: { component?: string; logTail?: string } = {}) {
+  constructor(code: ErrorCode, message: string, details: { component?: string; logTail?: string } = {}) {
     super(message);
     this.name = 'StackError';
     this.code = code;

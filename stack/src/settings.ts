@@ -57,7 +57,7 @@ function readInteger(env: Environment, name: string, fallback: number, min: numb
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `${name}=${raw} is not a whole number between ${min} and ${max}`);
+    throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `${name}=${raw} is not a whole number between ${min} and ${max}`);
   }
   return value;
 }
@@ -70,20 +70,21 @@ export function loadSettings(env: Environment = process.env): StackSettings {
   for (const [key, port] of Object.entries(ports)) {
     if (key === 'storefront' || key === 'alerts' || key === 'shopMetricsBase') continue; // not ours to bind
     const other = taken.get(port);
-    if (other) throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `port ${port} is given to both ${other} and ${key}`);
+    if (other) throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `port ${port} is given to both ${other} and ${key}`);
     taken.set(port, key);
   }
-  const profile = (env.SHOPSCOPE_PROFILE || 'local') as StackProfile;
+  // `dev` by default, as for the agent: one SHOPSCOPE_PROFILE means the same on both sides.
+  const profile = (env.SHOPSCOPE_PROFILE || 'dev') as StackProfile;
   if (!STACK_PROFILES.includes(profile)) {
-    throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `SHOPSCOPE_PROFILE=${profile} is not one of ${STACK_PROFILES.join(', ')}`);
+    throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `SHOPSCOPE_PROFILE=${profile} is not one of ${STACK_PROFILES.join(', ')}`);
   }
   const logsOtlpEndpoint = env.SHOPSCOPE_LOGS_OTLP_ENDPOINT || `http://127.0.0.1:${ports.victoriaLogs}/insert/opentelemetry/v1/logs`;
   if (!URL.canParse(logsOtlpEndpoint)) {
-    throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `SHOPSCOPE_LOGS_OTLP_ENDPOINT=${logsOtlpEndpoint} is not a URL (e.g. http://127.0.0.1:3100/otlp/v1/logs)`);
+    throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `SHOPSCOPE_LOGS_OTLP_ENDPOINT=${logsOtlpEndpoint} is not a URL (e.g. http://127.0.0.1:3100/otlp/v1/logs)`);
   }
   const tracesOtlpEndpoint = env.SHOPSCOPE_TRACES_OTLP_ENDPOINT || `127.0.0.1:${ports.jaegerOtlpGrpc}`;
   if (!/^[^\s/:]+:\d{1,5}$/.test(tracesOtlpEndpoint)) {
-    throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `SHOPSCOPE_TRACES_OTLP_ENDPOINT=${tracesOtlpEndpoint} is not host:port for OTLP gRPC (e.g. tempo.internal:4317)`);
+    throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `SHOPSCOPE_TRACES_OTLP_ENDPOINT=${tracesOtlpEndpoint} is not host:port for OTLP gRPC (e.g. tempo.internal:4317)`);
   }
   return Object.freeze({
     repoRoot,

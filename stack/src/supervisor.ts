@@ -1,7 +1,7 @@
 // up / down / status / logs for the local back ends: Prometheus, VictoriaLogs, Jaeger and the collector.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { binaryPath, isReady } from './build.ts';
+import { binaryPath, isReady } from './build/build-all.ts';
 import { componentsNamed, type ComponentSpec, type StackComponent } from './components/index.ts';
 import { StackError } from './errors.ts';
 import { isHealthy, waitHealthy } from './health.ts';

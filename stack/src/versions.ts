@@ -34,7 +34,7 @@ export function loadVersions(): Versions {
   if (cached) return cached;
   const parsed = schema.safeParse(JSON.parse(readFileSync(versionsFile, 'utf8')));
   if (!parsed.success) {
-    throw new StackError('SHOPSCOPE_ERR_BAD_SETTING', `${versionsFile} is not valid: ${z.prettifyError(parsed.error)}`);
+    throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `${versionsFile} is not valid: ${z.prettifyError(parsed.error)}`);
   }
   cached = Object.freeze(parsed.data);
   return cached;

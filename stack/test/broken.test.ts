@@ -2,14 +2,14 @@
 import { createServer, type Server } from 'node:net';
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryPath, buildAll } from '../src/build.ts';
+import { binaryPath, buildAll } from '../src/build/build-all.ts';
 import { StackError } from '../src/errors.ts';
 import { findProcesses } from '../src/processes.ts';
 import { loadSettings } from '../src/settings.ts';
 import { down, up } from '../src/supervisor.ts';
 import { testEnvironment } from '@shopscope/testkit';
 
-const env = testEnvironment('broken', 21_000);
+const env = testEnvironment('broken');
 const settings = loadSettings(env);
 const quiet = (): void => {};
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryPath, buildAll } from '../src/build.ts';
+import { binaryPath, buildAll } from '../src/build/build-all.ts';
 import { repoRoot } from '../src/settings.ts';
 import { loadVersions } from '../src/versions.ts';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryPath, buildAll } from '../src/build.ts';
+import { binaryPath, buildAll } from '../src/build/build-all.ts';
 import { COMPONENTS } from '../src/components/index.ts';
 import { renderConfigFile } from '../src/components/render.ts';
 import { loadSettings, repoRoot } from '../src/settings.ts';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { STACK_ERROR_CODES } from '../src/errors.ts';
+import { errorCodes } from '../src/errors.ts';
 
 describe('error codes', () => {
   it('are the ones README.md documents, no more and no fewer', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const documented = new Set(readme.match(/SHOPSCOPE_ERR_[A-Z_]+/g) ?? []);
-    expect([...documented].sort()).toEqual(Object.keys(STACK_ERROR_CODES).sort());
+    expect([...documented].sort()).toEqual(Object.keys(errorCodes).sort());
   });
 });

@@ -7,7 +7,7 @@ describe('stack settings', () => {
   it('uses the usual ports when nothing is set', () => {
     const settings = loadSettings({ HOME: '/home/someone' });
     expect(settings.ports).toMatchObject({ otlpGrpc: 4317, otlpHttp: 4318, collectorMetrics: 8888, jaegerQuery: 16686, jaegerOtlpGrpc: 4417, victoriaLogs: 9428, prometheus: 9090 });
-    expect(settings.profile).toBe('local');
+    expect(settings.profile).toBe('dev');
     expect(settings.tracesOtlpEndpoint).toBe('127.0.0.1:4417');
     expect(settings.logsOtlpEndpoint).toBe('http://127.0.0.1:9428/insert/opentelemetry/v1/logs');
     expect(settings.cacheDir).toBe('/home/someone/.cache/shopscope');

@@ -2,15 +2,15 @@
 // VictoriaLogs and Prometheus, idempotent up, and a down that leaves nothing behind.
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryPath, buildAll } from '../src/build.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { binaryPath, buildAll } from '../src/build/build-all.ts';
 import { COMPONENTS } from '../src/components/index.ts';
 import { findProcesses } from '../src/processes.ts';
 import { loadSettings } from '../src/settings.ts';
 import { down, status, up, type ComponentStatus } from '../src/supervisor.ts';
-import { eventually, testEnvironment } from '@shopscope/testkit';
+import { present, testEnvironment } from '@shopscope/testkit';
 
-const env = testEnvironment('e2e');
+const env = testEnvironment('stack');
 const settings = loadSettings(env);
 const quiet = (): void => {};
 const base = {
@@ -92,12 +92,12 @@ describe('the local stack', () => {
     };
     expect(await postJson(`${base.collector}/v1/traces`, { resourceSpans: [{ resource: resource(), scopeSpans: [{ scope: { name: 'stack-test' }, spans: [span] }] }] })).toBe(200);
 
-    const trace = await eventually('trace in Jaeger', 30_000, async () => {
+    const trace = await vi.waitFor(async () => {
       const { status: code, body } = await getJson<{ data: { spans: { spanID: string; operationName: string }[]; processes: Record<string, { serviceName: string }> }[] }>(
         `${base.jaeger}/api/traces/${traceId}`,
       );
-      return code === 200 ? body?.data[0] : undefined;
-    });
+      return present('trace in Jaeger', code === 200 ? body?.data[0] : undefined);
+    }, { timeout: 30_000, interval: 500 });
     expect(trace.spans.map((s) => [s.spanID, s.operationName])).toEqual([[spanId, 'GET /products/:id']]);
     expect(Object.values(trace.processes).map((p) => p.serviceName)).toEqual([service]);
     // api_v3 answers the same trace as OTLP JSON
@@ -105,11 +105,11 @@ describe('the local stack', () => {
     expect(v3.status).toBe(200);
     expect(JSON.stringify(v3.body)).toContain(service);
 
-    const series = await eventually('span metrics in Prometheus', 60_000, async () => {
+    const series = await vi.waitFor(async () => {
       const query = encodeURIComponent(`traces_spanmetrics_calls_total{service_name="${service}"}`);
       const { body } = await getJson<{ data: { result: { metric: Record<string, string> }[] } }>(`${base.prometheus}/api/v1/query?query=${query}`);
-      return body && body.data.result.length > 0 ? body.data.result : undefined;
-    });
+      return present('span metrics in Prometheus', body && body.data.result.length > 0 ? body.data.result : undefined);
+    }, { timeout: 60_000, interval: 500 });
     expect(series[0]?.metric).toMatchObject({ span_name: 'GET /products/:id', status_code: 'STATUS_CODE_ERROR' });
   });
 
@@ -118,7 +118,7 @@ describe('the local stack', () => {
     const now = BigInt(Date.now()) * 1_000_000n;
     const span = { traceId: okTrace, spanId: randomBytes(8).toString('hex'), name: 'GET /health', kind: 2, startTimeUnixNano: String(now - 1_000_000n), endTimeUnixNano: String(now), status: { code: 1 } };
     expect(await postJson(`${base.collector}/v1/traces`, { resourceSpans: [{ resource: resource(), scopeSpans: [{ scope: { name: 'stack-test' }, spans: [span] }] }] })).toBe(200);
-    await eventually('a fast, successful trace in Jaeger', 30_000, async () => ((await getJson(`${base.jaeger}/api/traces/${okTrace}`)).status === 200 ? true : undefined));
+    await vi.waitFor(async () => present('a fast, successful trace in Jaeger', (await getJson(`${base.jaeger}/api/traces/${okTrace}`)).status === 200), { timeout: 30_000, interval: 500 });
     const services = await getJson<{ data: string[] }>(`${base.jaeger}/api/services`);
     expect(services.body?.data).toContain(service);
   });
@@ -138,11 +138,11 @@ describe('the local stack', () => {
     expect(await postJson(`${base.collector}/v1/logs`, { resourceLogs: [{ resource: resource(), scopeLogs: [{ scope: { name: 'stack-test' }, logRecords: [record] }] }] })).toBe(200);
 
     const query = encodeURIComponent(`_time:10m service.name:"${service}" trace_id:"${traceId}"`);
-    const rows = await eventually('log in VictoriaLogs', 30_000, async () => {
+    const rows = await vi.waitFor(async () => {
       const response = await fetch(`${base.victoriaLogs}/select/logsql/query?query=${query}&limit=10`);
       const lines = (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
-      return lines.length > 0 ? lines : undefined;
-    });
+      return present('log in VictoriaLogs', lines.length > 0 ? lines : undefined);
+    }, { timeout: 30_000, interval: 500 });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       _msg: 'payment failed for order 42',
@@ -171,20 +171,20 @@ describe('the local stack', () => {
   });
 
   it('has Prometheus scraping the collector, Jaeger and VictoriaLogs', async () => {
-    const targets = await eventually('scrape targets up', 30_000, async () => {
+    const targets = await vi.waitFor(async () => {
       const { body } = await getJson<{ data: { result: { metric: { job: string }; value: [number, string] }[] } }>(`${base.prometheus}/api/v1/query?query=up`);
       const upJobs = new Set(body?.data.result.filter((r) => r.value[1] === '1').map((r) => r.metric.job));
-      return ['prometheus', 'otel-collector', 'jaeger', 'victorialogs'].every((job) => upJobs.has(job)) ? upJobs : undefined;
-    });
+      return present('scrape targets up', ['prometheus', 'otel-collector', 'jaeger', 'victorialogs'].every((job) => upJobs.has(job)) ? upJobs : undefined);
+    }, { timeout: 30_000, interval: 500 });
     expect(targets.size).toBeGreaterThanOrEqual(4);
   });
 
   it("answers Jaeger's monitor (SPM) API from the collector's span metrics in Prometheus", async () => {
-    const calls = await eventually('service call rates from the monitor API', 60_000, async () => {
+    const calls = await vi.waitFor(async () => {
       const url = `${base.jaeger}/api/metrics/calls?service=${service}&endTs=${Date.now()}&lookback=600000&step=5000&ratePer=60000&spanKind=server`;
       const { status: code, body } = await getJson<{ metrics: { labels: { name: string; value: string }[]; metricPoints: unknown[] }[] }>(url);
-      return code === 200 && body && body.metrics.length > 0 ? body.metrics : undefined;
-    });
+      return present('service call rates from the monitor API', code === 200 && body && body.metrics.length > 0 ? body.metrics : undefined);
+    }, { timeout: 60_000, interval: 500 });
     expect(calls[0]?.labels).toContainEqual({ name: 'service_name', value: service });
   });
 

@@ -5,4 +5,5 @@ export { startVictoriaLogs, victoriaLogsBinary, type RunningVictoriaLogs } from 
 export { startPrometheus, prometheusBinary, prometheusInstalled, type RunningPrometheus } from './prometheus.ts';
 export { FakeSlack, type FakeSlackCall, type FakeSlackMessage, type FakeSlackOptions } from './fake-slack.ts';
 export { MetricServer } from './metric-server.ts';
-export { eventually, testEnvironment } from './stack-env.ts';
+export { testEnvironment, shiftedPort, STACK_TEST_SHIFTS, SHIFTED_PORTS, type TestStackName } from './stack-env.ts';
+export { present } from './present.ts';

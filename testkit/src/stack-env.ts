@@ -1,30 +1,39 @@
-// Settings for tests that run the stack: a separate data folder and every port moved by `shift`,
-// so the tests neither disturb nor depend on a stack a developer has running on the usual ports.
+// Settings for tests that run the stack: a separate data folder and every port moved by the
+// test stack's shift, so the tests neither disturb nor depend on a stack a developer has running
+// on the usual ports, and test stacks running at the same time never share a port.
 import { join } from 'node:path';
 import { loadSettings, PORT_VARIABLES } from '@shopscope/stack';
 
 const repoRoot = loadSettings({}).repoRoot;
 
-export function testEnvironment(name: string, shift = 20_000): Record<string, string | undefined> {
+/**
+ * Each test stack's port shift, in one place. Every shifted port stays below Linux's ephemeral
+ * range (32768 and up), where an outgoing connection may hold a port for a moment and a back end
+ * then fails to bind it; and no two stacks share a port (a test checks both).
+ */
+export const STACK_TEST_SHIFTS = {
+  stack: 11_000,
+  broken: 11_500,
+  pipeline: 12_000,
+  dashboards: 13_000,
+  // the dashboards' previews when no demo runs (`npm run dashboards:preview`)
+  'dashboards-preview': 13_500,
+  loadtest: 14_000,
+  browser: 15_000,
+} as const;
+
+export type TestStackName = keyof typeof STACK_TEST_SHIFTS;
+
+/** The ports a test stack moves (the storefront, the evaluator and the shop's metrics stay put). */
+export const SHIFTED_PORTS = Object.entries(PORT_VARIABLES).filter(([key]) => key !== 'storefront' && key !== 'alerts' && key !== 'shopMetricsBase');
+
+export function testEnvironment(name: TestStackName, shift: number = STACK_TEST_SHIFTS[name]): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env, SHOPSCOPE_STACK_DATA_DIR: join(repoRoot, '.data', `stack-test-${name}`) };
-  for (const [key, [variable, port]] of Object.entries(PORT_VARIABLES)) {
-    if (key === 'storefront' || key === 'alerts' || key === 'shopMetricsBase') continue;
-    env[variable] = String(port + shift);
-  }
+  for (const [, [variable, port]] of SHIFTED_PORTS) env[variable] = String(port + shift);
   return env;
 }
 
-export async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs / 1000}s${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((done) => setTimeout(done, 500));
-  }
+/** A test stack's port for a shop metrics port, moved like the stack's own. */
+export function shiftedPort(name: TestStackName, port: number): number {
+  return port + STACK_TEST_SHIFTS[name];
 }

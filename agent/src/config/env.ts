@@ -44,6 +44,12 @@ export interface AgentConfig {
    * link the caller's (false: a service at the edge, SHOPSCOPE_TRUST_INBOUND_TRACE=false).
    */
   trustInboundTrace: boolean;
+  /**
+   * At the edge, requests a browser marks as sent by the service's own pages
+   * (`Sec-Fetch-Site: same-origin`) adopt the caller's trace context
+   * (SHOPSCOPE_TRUST_INBOUND_TRACE=same-origin); every other request is treated as at the edge.
+   */
+  trustSameOriginTrace: boolean;
   /** At the edge, the inbound baggage keys kept (`name`, or `prefix*`); all others are dropped. */
   baggageAllowlist: readonly string[];
   experiments: readonly ExperimentDeclaration[];
@@ -186,7 +192,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
   const metricsHost = read('SHOPSCOPE_METRICS_HOST', z.string().regex(/^[0-9a-zA-Z.:-]+$/), '127.0.0.1', 'metrics endpoint off');
   const maxLabelSets = read('SHOPSCOPE_MAX_LABEL_SETS', positiveInt, 500, 'using 500');
   const redact = read('SHOPSCOPE_REDACT', redactSchema, [], 'only the default redaction applies');
-  const trustInbound = read('SHOPSCOPE_TRUST_INBOUND_TRACE', z.enum(['true', 'false']), 'true', 'inbound trace context is trusted (the default)');
+  const trustInbound = read('SHOPSCOPE_TRUST_INBOUND_TRACE', z.enum(['true', 'false', 'same-origin']), 'true', 'inbound trace context is trusted (the default)');
   const baggageAllowlist = read('SHOPSCOPE_BAGGAGE_ALLOWLIST', allowlistSchema, [], 'no inbound baggage is kept at the edge (the default)');
   const experiments = read('SHOPSCOPE_EXPERIMENTS', experimentsSchema, [], 'no experiment is attached to telemetry');
   const queue = read('SHOPSCOPE_EXPORT_QUEUE', positiveInt, 2048, 'using 2048');
@@ -226,6 +232,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     }),
     redactPaths: Object.freeze(redact.value),
     trustInboundTrace: trustInbound.value === 'true',
+    trustSameOriginTrace: trustInbound.value === 'same-origin',
     baggageAllowlist: Object.freeze(baggageAllowlist.value),
     experiments: Object.freeze(experiments.value),
     exportQueueSize: queue.value,

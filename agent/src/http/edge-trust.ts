@@ -8,6 +8,13 @@ import { ROOT_CONTEXT, propagation, trace, type Baggage, type Context, type Link
 // request starts a new trace instead (the sampler decides afresh, the agent picks the id), and
 // the caller's span context is kept only as a span link, so a trace can still be followed back
 // when the caller really is a traced client; of the caller's baggage only allow-listed keys stay.
+//
+// SHOPSCOPE_TRUST_INBOUND_TRACE=same-origin relaxes this for one kind of caller: a request the
+// browser marks as sent by the service's own pages (`Sec-Fetch-Site: same-origin`, a header page
+// scripts cannot set) adopts the caller's span as its parent, so a page's fetch span (real-user
+// monitoring) and the server span form one trace. Its limit: a client other than a browser can
+// send the same header and so choose its trace id and sampled flag, as with any RUM set-up.
+// Baggage stays filtered by the allow-list either way.
 
 export interface Admitted {
   /** The context to start the server span in: no span, only the allowed baggage. */
@@ -16,11 +23,19 @@ export interface Admitted {
   links: Link[] | undefined;
 }
 
-/** Admits an extracted inbound context at the edge. */
-export type EdgeAdmission = (extracted: Context) => Admitted;
+/**
+ * Admits an extracted inbound context at the edge. `fetchSite`: the request's `Sec-Fetch-Site`
+ * header, which decides when same-origin callers are trusted.
+ */
+export type EdgeAdmission = (extracted: Context, fetchSite?: string) => Admitted;
+
+export interface EdgeOptions {
+  /** Adopt the caller's span as parent when the browser says the request is same-origin. */
+  trustSameOrigin?: boolean;
+}
 
 /** `allowlist`: baggage keys kept (`name` exactly, or `prefix*`); empty keeps none. */
-export function createEdgeAdmission(allowlist: readonly string[]): EdgeAdmission {
+export function createEdgeAdmission(allowlist: readonly string[], options: EdgeOptions = {}): EdgeAdmission {
   const exact = new Set(allowlist.filter((key) => !key.endsWith('*')));
   const prefixes = allowlist.filter((key) => key.endsWith('*')).map((key) => key.slice(0, -1));
   const keeps = (key: string): boolean => exact.has(key) || prefixes.some((prefix) => key.startsWith(prefix));
@@ -35,10 +50,15 @@ export function createEdgeAdmission(allowlist: readonly string[]): EdgeAdmission
     return kept;
   }
 
-  return (extracted) => {
+  return (extracted, fetchSite) => {
     const caller = trace.getSpanContext(extracted);
-    const links = caller !== undefined && trace.isSpanContextValid(caller) ? [{ context: caller }] : undefined;
+    const valid = caller !== undefined && trace.isSpanContextValid(caller);
     const baggage = allowedBaggage(propagation.getBaggage(extracted));
-    return { parent: baggage === undefined ? ROOT_CONTEXT : propagation.setBaggage(ROOT_CONTEXT, baggage), links };
+    const context = baggage === undefined ? ROOT_CONTEXT : propagation.setBaggage(ROOT_CONTEXT, baggage);
+    if (valid && options.trustSameOrigin === true && fetchSite === 'same-origin') {
+      // the caller's tracestate is dropped with the rest of its context
+      return { parent: trace.setSpanContext(context, { ...caller, traceState: undefined }), links: undefined };
+    }
+    return { parent: context, links: valid ? [{ context: caller }] : undefined };
   };
 }

@@ -113,7 +113,8 @@ export function instrumentInboundHttp(deps: InboundDeps): void {
     let parent: Context = carrier === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, carrier);
     let links: Link[] | undefined;
     if (edge !== undefined && carrier !== undefined) {
-      const admitted = edge(parent);
+      const fetchSite = request.headers['sec-fetch-site'];
+      const admitted = edge(parent, typeof fetchSite === 'string' ? fetchSite : undefined);
       parent = admitted.parent;
       links = admitted.links;
     }

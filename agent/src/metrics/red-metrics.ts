@@ -56,59 +56,28 @@ export function createRedMetrics(experiments: readonly ExperimentDeclaration[], 
   const client = ['peer', 'method', 'status_class'];
   const db = ['db_system', 'operation'];
 
+  // Latency histograms carry exemplars (the trace of a slow request); every metric is capped.
+  const histogram = (name: string, help: string, labelNames: readonly string[]) => new GuardedHistogram({ name, help, labelNames }, LATENCY_BUCKETS, true, guard);
+  const counter = (name: string, help: string, labelNames: readonly string[]) => new GuardedCounter({ name, help, labelNames }, guard);
+  const shop = (label: string) => [label, ...experimentLabels];
+
   return {
     registry,
     experimentLabels,
-    serverDuration: new GuardedHistogram(
-      { name: 'http_server_request_duration_seconds', help: 'Duration of inbound HTTP requests', labelNames: server },
-      LATENCY_BUCKETS,
-      true,
-      guard,
-    ),
-    serverRequests: new GuardedCounter({ name: 'http_server_requests_total', help: 'Inbound HTTP requests', labelNames: server }, guard),
-    serverErrors: new GuardedCounter(
-      { name: 'http_server_errors_total', help: 'Inbound HTTP requests answered with a 5xx status', labelNames: server },
-      guard,
-    ),
-    serverActive: new GuardedGauge(
-      { name: 'http_server_active_requests', help: 'Inbound HTTP requests in flight', labelNames: ['method', 'route'] },
-      guard,
-    ),
-    clientDuration: new GuardedHistogram(
-      { name: 'http_client_request_duration_seconds', help: 'Duration of outbound HTTP requests, by peer', labelNames: client },
-      LATENCY_BUCKETS,
-      true,
-      guard,
-    ),
-    clientRequests: new GuardedCounter({ name: 'http_client_requests_total', help: 'Outbound HTTP requests', labelNames: client }, guard),
-    clientErrors: new GuardedCounter(
-      { name: 'http_client_errors_total', help: 'Outbound HTTP requests that failed or got a 5xx', labelNames: client },
-      guard,
-    ),
-    dbDuration: new GuardedHistogram(
-      { name: 'db_client_operation_duration_seconds', help: 'Duration of database operations', labelNames: db },
-      LATENCY_BUCKETS,
-      true,
-      guard,
-    ),
-    dbErrors: new GuardedCounter({ name: 'db_client_errors_total', help: 'Database operations that failed', labelNames: db }, guard),
-    orders: new GuardedCounter({ name: 'shop_orders_total', help: 'Orders placed', labelNames: ['currency', ...experimentLabels] }, guard),
-    revenue: new GuardedCounter(
-      { name: 'shop_revenue_total', help: 'Revenue of placed orders, in the currency unit', labelNames: ['currency', ...experimentLabels] },
-      guard,
-    ),
-    paymentFailures: new GuardedCounter(
-      { name: 'shop_payment_failures_total', help: 'Payments that failed, by reason', labelNames: ['reason', ...experimentLabels] },
-      guard,
-    ),
-    cartUpdates: new GuardedCounter(
-      { name: 'shop_cart_updates_total', help: 'Cart changes, by action', labelNames: ['action', ...experimentLabels] },
-      guard,
-    ),
-    checkoutSteps: new GuardedCounter(
-      { name: 'shop_checkout_steps_total', help: 'Checkout steps reached, by step', labelNames: ['step', ...experimentLabels] },
-      guard,
-    ),
+    serverDuration: histogram('http_server_request_duration_seconds', 'Duration of inbound HTTP requests', server),
+    serverRequests: counter('http_server_requests_total', 'Inbound HTTP requests', server),
+    serverErrors: counter('http_server_errors_total', 'Inbound HTTP requests answered with a 5xx status', server),
+    serverActive: new GuardedGauge({ name: 'http_server_active_requests', help: 'Inbound HTTP requests in flight', labelNames: ['method', 'route'] }, guard),
+    clientDuration: histogram('http_client_request_duration_seconds', 'Duration of outbound HTTP requests, by peer', client),
+    clientRequests: counter('http_client_requests_total', 'Outbound HTTP requests', client),
+    clientErrors: counter('http_client_errors_total', 'Outbound HTTP requests that failed or got a 5xx', client),
+    dbDuration: histogram('db_client_operation_duration_seconds', 'Duration of database operations', db),
+    dbErrors: counter('db_client_errors_total', 'Database operations that failed', db),
+    orders: counter('shop_orders_total', 'Orders placed', shop('currency')),
+    revenue: counter('shop_revenue_total', 'Revenue of placed orders, in the currency unit', shop('currency')),
+    paymentFailures: counter('shop_payment_failures_total', 'Payments that failed, by reason', shop('reason')),
+    cartUpdates: counter('shop_cart_updates_total', 'Cart changes, by action', shop('action')),
+    checkoutSteps: counter('shop_checkout_steps_total', 'Checkout steps reached, by step', shop('step')),
     countDrop: (signal, count, reason) => dropped.inc({ signal, reason }, count),
   };
 }

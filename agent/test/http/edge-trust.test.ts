@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, defaultTextMapGetter, propagation, trace } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { present } from '@shopscope/testkit';
 import { Experiments } from '../../src/commerce/experiments.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { createEdgeAdmission } from '../../src/http/edge-trust.ts';
@@ -103,13 +104,13 @@ describe('inbound requests under the agent', () => {
     expect(result.downstream.traceparent.split('-')[1]).toBe(result.txid);
     expect(result.downstream.baggage).toBe('tenant=acme');
 
-    const server = await receiver.waitFor(() => receiver.spans.find((s) => s.service === 'edge' && s.kind === 2 && s.traceId === result.txid));
+    const server = await vi.waitFor(() => present("the edge's server span", receiver.spans.find((s) => s.service === 'edge' && s.kind === 2 && s.traceId === result.txid)), { timeout: 15_000 });
     expect(server.parentSpanId).toBe('');
     expect(server.links).toEqual([{ traceId: CALLER_TRACE, spanId: CALLER_SPAN, attributes: {} }]);
     expect(server.attributes['experiment.checkout_button']).toBeUndefined();
     expect(receiver.spans.filter((s) => s.service === 'edge' && s.traceId === CALLER_TRACE)).toEqual([]);
     // the downstream service (trusting its caller, the edge) joins the edge's trace
-    const inside = await receiver.waitFor(() => receiver.spans.find((s) => s.service === 'inside' && s.kind === 2 && s.traceId === result.txid));
+    const inside = await vi.waitFor(() => present("the inside service's server span", receiver.spans.find((s) => s.service === 'inside' && s.kind === 2 && s.traceId === result.txid)), { timeout: 15_000 });
     expect(inside.parentSpanId).not.toBe('');
   });
 
@@ -120,7 +121,7 @@ describe('inbound requests under the agent', () => {
     expect(result.downstream.traceparent.split('-')[1]).toBe(CALLER_TRACE);
     expect(result.downstream.baggage).toContain('evil=1');
     expect(result.downstream.baggage).toContain('shopscope.exp.checkout_button=blue');
-    const server = await receiver.waitFor(() => receiver.spans.find((s) => s.service === 'trusting' && s.kind === 2 && s.traceId === CALLER_TRACE));
+    const server = await vi.waitFor(() => present("the trusting service's server span", receiver.spans.find((s) => s.service === 'trusting' && s.kind === 2 && s.traceId === CALLER_TRACE)), { timeout: 15_000 });
     expect(server.parentSpanId).toBe(CALLER_SPAN);
     expect(server.links).toEqual([]);
     expect(server.attributes['experiment.checkout_button']).toBe('blue');

@@ -1,6 +1,7 @@
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { present } from '@shopscope/testkit';
 import { loadConfig } from '../../src/config/env.ts';
 import { startOtlpLogs, type OtlpLogs } from '../../src/logging/otlp-logs.ts';
 import { createRedaction } from '../../src/logging/redact.ts';
@@ -35,7 +36,7 @@ describe('the OTLP copy of records from the logs API', () => {
     });
     logs.getLogger('app').emit({ severityNumber: SeverityNumber.INFO, body: 'clean line', attributes: { order_id: 'o-1' } });
     await otlp.flush();
-    const record = await receiver.waitFor(() => receiver.logs.find((l) => String(l.body).startsWith('paid with')));
+    const record = await vi.waitFor(() => present("the 'paid with' record", receiver.logs.find((l) => String(l.body).startsWith('paid with'))), { timeout: 15_000 });
     expect(record.body).toBe('paid with [REDACTED:card] by [REDACTED:email]');
     expect(record.attributes).toEqual({
       order_id: 'o-48213',
@@ -43,7 +44,7 @@ describe('the OTLP copy of records from the logs API', () => {
       customer: { phone: '[REDACTED]', password: '[REDACTED]' },
       url: 'https://x.example/cb?token=[REDACTED]',
     });
-    const clean = await receiver.waitFor(() => receiver.logs.find((l) => l.body === 'clean line'));
+    const clean = await vi.waitFor(() => present('the clean record', receiver.logs.find((l) => l.body === 'clean line')), { timeout: 15_000 });
     expect(clean.attributes).toEqual({ order_id: 'o-1' });
   });
 });
@@ -66,7 +67,7 @@ describe("the app's own pino lines over OTLP", () => {
   });
 
   it('arrive with the card number, e-mail and secret fields redacted', async () => {
-    const record = await receiver.waitFor(() => receiver.logs.find((l) => l.attributes.source === 'leaky-pino'));
+    const record = await vi.waitFor(() => present("the leaky pino logger's record", receiver.logs.find((l) => l.attributes.source === 'leaky-pino')), { timeout: 15_000 });
     expect(record.body).toBe('paid with [REDACTED:card] by [REDACTED:email]');
     expect(record.attributes.card).toBe('[REDACTED:card]');
     expect(record.attributes.payment).toEqual({ password: '[REDACTED]', note: 'cvv [REDACTED]' });

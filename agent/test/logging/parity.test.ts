@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import { context, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import { AlwaysOnSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import winston from 'winston';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Experiments } from '../../src/commerce/experiments.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { FieldBuilder } from '../../src/logging/fields.ts';
@@ -11,7 +11,7 @@ import { createPino } from '../../src/logging/pino-setup.ts';
 import { createRedactor, redactString } from '../../src/logging/redact.ts';
 import { levelValues } from '../../src/logging/schema.ts';
 import { createWinstonFormat } from '../../src/logging/winston-format.ts';
-import { RequestContextManager } from '../../src/tracing/context-manager.ts';
+import { useGlobalTracing } from '../support/global-tracing.ts';
 
 // The same call through the convention logger (pino) and through a winston logger using the
 // agent's format must give the same fields, name for name and value for value (time aside).
@@ -41,15 +41,7 @@ const winstonLogger = winston.createLogger({
 });
 const provider = new TracerProvider({ sampler: new AlwaysOnSampler() });
 
-beforeAll(() => {
-  context.setGlobalContextManager(new RequestContextManager());
-  trace.setGlobalTracerProvider(provider);
-});
-
-afterAll(() => {
-  context.disable();
-  trace.disable();
-});
+useGlobalTracing(provider);
 
 async function both(viaPino: () => void, viaWinston: () => void): Promise<[Line, Line]> {
   const p = pinoOut.lines.length;

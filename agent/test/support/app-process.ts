@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '@shopscope/testkit';
 
 // Starts a fixture app in its own node process under the agent, as a user would, and collects
 // its stdout lines (JSON log lines parsed) and stderr.
@@ -19,18 +19,6 @@ export interface AppProcess {
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startApp(
@@ -92,21 +80,11 @@ export async function startApp(
     stderr: () => err,
     exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const result = await exited;
-      clearTimeout(killer);
-      return result;
+      // Another signal first (SIGKILL to clean up, SIGINT as a terminal would); SIGTERM, then
+      // SIGKILL after the grace period, either way.
+      if (signal !== 'SIGTERM' && child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await stopChild(child);
+      return exited;
     },
   };
-}
-
-export async function waitUntil<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

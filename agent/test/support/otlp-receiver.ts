@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
+import { vi } from 'vitest';
+import { present } from '@shopscope/testkit';
 
 // A local OTLP/HTTP receiver for the tests: it accepts protobuf exports on /v1/traces and
 // /v1/logs, decodes the fields the tests look at (a minimal protobuf wire reader following the
@@ -220,14 +222,9 @@ export class OtlpReceiver {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  async waitFor<T>(probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error('timed out waiting for telemetry');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  /** What `probe` finds in the telemetry received so far, waited for with vi.waitFor. */
+  waitFor<T>(probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+    return vi.waitFor(() => present('telemetry', probe()), { timeout: timeoutMs });
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AlwaysOnSampler } from '@opentelemetry/sdk-trace';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { present } from '@shopscope/testkit';
 import { createRedaction } from '../../src/logging/redact.ts';
 import type { LeanSpan } from '../../src/tracing/lean-span.ts';
 import { LeanTracerProvider } from '../../src/tracing/lean-tracer.ts';
@@ -74,10 +75,10 @@ describe('spans exported from an app under the agent', () => {
     expect(res.status).toBe(200);
     txid = res.headers.get('x-transaction-id') ?? '';
     await res.text();
-    spans = await receiver.waitFor(() => {
+    spans = await vi.waitFor(() => {
       const mine = receiver.spans.filter((s) => s.traceId === txid);
-      return mine.some((s) => s.kind === 3) && mine.some((s) => s.name === 'payment.charge') && mine.some((s) => s.kind === 2 && s.attributes['url.path'] === '/pay') ? mine : undefined;
-    });
+      return present('the client, payment.charge and /pay spans', mine.some((s) => s.kind === 3) && mine.some((s) => s.name === 'payment.charge') && mine.some((s) => s.kind === 2 && s.attributes['url.path'] === '/pay') ? mine : undefined);
+    }, { timeout: 15_000 });
   }, 60_000);
 
   afterAll(async () => {

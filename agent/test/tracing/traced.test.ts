@@ -1,22 +1,15 @@
-import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { AlwaysOnSampler, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RequestContextManager } from '../../src/tracing/context-manager.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useGlobalTracing } from '../support/global-tracing.ts';
 import { traced } from '../../src/tracing/traced.ts';
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 
-beforeAll(() => {
-  context.setGlobalContextManager(new RequestContextManager());
-  trace.setGlobalTracerProvider(provider);
-});
-afterAll(() => {
-  context.disable();
-  trace.disable();
-});
+useGlobalTracing(provider);
 beforeEach(() => exporter.reset());
 
 // vitest's transform has no TS 5 standard decorators: the decorator is applied by hand here,

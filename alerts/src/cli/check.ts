@@ -12,7 +12,7 @@ export async function runCheck(paths: string[], flags: { policy?: string; promet
   const checker = hasPromtool() ? 'promtool' : flags.prometheus ? 'api' : 'none';
   // LogsQL has no parser outside VictoriaLogs: ask the one the evaluator would query.
   const victoriaLogsUrl = flags.victorialogs || process.env.VICTORIALOGS_URL || DEFAULTS.victoriaLogsUrl;
-  if (!URL.canParse(victoriaLogsUrl)) throw new AlertsError('SHOPSCOPE_ERR_OPTION_INVALID', `VictoriaLogs URL "${victoriaLogsUrl}" is not a URL`);
+  if (!URL.canParse(victoriaLogsUrl)) throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', `VictoriaLogs URL "${victoriaLogsUrl}" is not a URL`);
   const loaded = await loadRules(targets, { defaultIntervalMs: 60_000, promqlChecker: checker, prometheusUrl: flags.prometheus, victoriaLogsUrl });
   let failed = loaded.problems.length > 0;
   for (const p of loaded.problems) console.error(formatProblem(p));

@@ -204,5 +204,7 @@ export class RuleEvaluator {
     const counts = { pending: 0, firing: 0, resolved: 0 };
     for (const a of this.alerts()) counts[a.state]++;
     for (const [state, n] of Object.entries(counts)) this.metrics.alerts.set({ state }, n);
+    this.metrics.firingAlerts.reset();
+    for (const a of this.alerts()) if (a.state === 'firing') this.metrics.firingAlerts.inc({ alertname: a.labels.alertname ?? '', severity: a.labels.severity ?? '' });
   }
 }

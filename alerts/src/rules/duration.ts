@@ -7,7 +7,7 @@ const PART = /(\d+)(ms|s|m|h|d|w|y)/gy;
 export function parseDuration(text: string): number {
   const trimmed = text.trim();
   if (trimmed === '0') return 0;
-  if (trimmed === '') throw new AlertsError('SHOPSCOPE_ERR_OPTION_INVALID', 'empty duration');
+  if (trimmed === '') throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', 'empty duration');
   let total = 0;
   PART.lastIndex = 0;
   let consumed = 0;
@@ -16,10 +16,10 @@ export function parseDuration(text: string): number {
     consumed = PART.lastIndex;
   }
   if (consumed !== trimmed.length) {
-    throw new AlertsError('SHOPSCOPE_ERR_OPTION_INVALID', `"${text}" is not a duration (use e.g. 30s, 5m, 1h30m)`);
+    throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', `"${text}" is not a duration (use e.g. 30s, 5m, 1h30m)`);
   }
   // Past 2^53 ms (285,000 years) the sum is no longer exact and no date can hold it.
-  if (!Number.isSafeInteger(total)) throw new AlertsError('SHOPSCOPE_ERR_OPTION_INVALID', `"${text.slice(0, 40)}" is too long a duration`);
+  if (!Number.isSafeInteger(total)) throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', `"${text.slice(0, 40)}" is too long a duration`);
   return total;
 }
 

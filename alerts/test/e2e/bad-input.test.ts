@@ -2,9 +2,10 @@ import { execFile, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { present } from '@shopscope/testkit';
 import { flagRule, simplePolicy, startWithSlack, usePrometheus } from '../support/fixture.ts';
-import { auth, getJson, scratch, start, TEST_TOKEN, waitFor } from '../support/harness.ts';
+import { auth, getJson, scratch, start, TEST_TOKEN } from '../support/harness.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/shopscope-alerts.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -57,7 +58,7 @@ describe('bad input', () => {
       expect(broken.problems).toEqual([expect.stringMatching(/test\.rules\.yml:\d+:\d+: group "t_reload" rule "First" could not parse expression: .*parse error.* \[SHOPSCOPE_ERR_RULE_EXPR_INVALID\]/)]);
       const status = await getJson<{ groups: Array<{ name: string }>; problems: Array<{ code: string }> }>(`${run.evaluator.url}/api/rules`);
       expect(status.groups.map((g) => g.name).sort()).toEqual(['other', 't_reload']);
-      const pages = await waitFor('both alerts page', () => { const p = run.slack.callsOf('chat.postMessage'); return p.length >= 2 ? p : undefined; });
+      const pages = await vi.waitFor(() => { const p = run.slack.callsOf('chat.postMessage'); return present('both alerts page', p.length >= 2 ? p : undefined); }, { timeout: 20_000 });
       expect(pages.map((p) => String(p.params.text).split(' ')[1]).sort()).toEqual(['First', 'Second']);
       expect(await (await fetch(`${run.evaluator.url}/metrics`)).text()).toMatch(/shopscope_alerts_rule_problems 1/);
     } finally {
@@ -78,7 +79,7 @@ describe('bad input', () => {
       await expect(start({ rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl: prometheus().url }))
         .rejects.toMatchObject({ code: 'SHOPSCOPE_ERR_POLICY_INVALID', message: expect.stringContaining('unknown receiver "nobody"') });
       await expect(start({ rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl: 'not a url' }))
-        .rejects.toMatchObject({ code: 'SHOPSCOPE_ERR_OPTION_INVALID' });
+        .rejects.toMatchObject({ code: 'SHOPSCOPE_ERR_CONFIG_INVALID' });
       files.cleanup();
     } finally {
       await run.stop();

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { flagRule, startWithSlack, usePrometheus } from '../support/fixture.ts';
-import { auth, getJson, waitFor, type ApiAlert } from '../support/harness.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { present } from '@shopscope/testkit';
+import { flagRule, simplePolicy, startWithSlack, usePrometheus } from '../support/fixture.ts';
+import { auth, getJson, type ApiAlert } from '../support/harness.ts';
 
 // Grouping, routing, inhibition and silences, with Alertmanager's semantics, seen from Slack.
 describe('notification policy', () => {
@@ -23,13 +24,13 @@ receivers:
     metrics.set('t_group', { service: 'c' }, 0);
     const run = await startWithSlack(prometheus().url, flagRule('t_group'), policy);
     try {
-      const page = await waitFor('page', () => run.slack.callsOf('chat.postMessage')[0]);
+      const page = await vi.waitFor(() => present('page', run.slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
       expect(String(page.params.text)).toContain('[FIRING:2] FlagUp');
       metrics.set('t_group', { service: 'c' }, 1);
-      const update = await waitFor('update', () => run.slack.callsOf('chat.update')[0]);
+      const update = await vi.waitFor(() => present('update', run.slack.callsOf('chat.update')[0]), { timeout: 20_000 });
       expect(update.params.ts).toBe(page.ts);
       expect(String(update.params.text)).toContain('[FIRING:3]');
-      const reply = await waitFor('reply', () => run.slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts));
+      const reply = await vi.waitFor(() => present('reply', run.slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts)), { timeout: 20_000 });
       expect(String(reply.params.text)).toContain('Now 3 firing');
       expect(run.slack.callsOf('chat.postMessage').filter((c) => !c.params.thread_ts)).toHaveLength(1);
     } finally {
@@ -62,7 +63,7 @@ receivers:
     metrics.set('t_route', { service: 'cart' }, 1);
     const run = await startWithSlack(prometheus().url, flagRule('t_route'), policy, {}, { channels: { alerts: 'C1', payments: 'C2', paging: 'C3' } });
     try {
-      const posts = await waitFor('two pages', () => { const p = run.slack.callsOf('chat.postMessage'); return p.length >= 2 ? p : undefined; });
+      const posts = await vi.waitFor(() => { const p = run.slack.callsOf('chat.postMessage'); return present('two pages', p.length >= 2 ? p : undefined); }, { timeout: 20_000 });
       const byChannel = Object.fromEntries(posts.map((p) => [String(p.params.channel), String(p.params.text)]));
       expect(byChannel['#payments']).toContain('service=payments');
       expect(byChannel['#paging']).toContain('service=cart');
@@ -106,7 +107,7 @@ inhibit_rules:
     metrics.set('t_slow', { service: 'orders' }, 1);
     const run = await startWithSlack(prometheus().url, rules, policy);
     try {
-      await waitFor('two pages', () => run.slack.callsOf('chat.postMessage').length >= 2 || undefined);
+      await vi.waitFor(() => present('two pages', run.slack.callsOf('chat.postMessage').length >= 2), { timeout: 20_000 });
       await new Promise((r) => setTimeout(r, 2500));
       const texts = run.slack.callsOf('chat.postMessage').map((c) => String(c.params.text)).sort();
       expect(texts).toHaveLength(2);
@@ -117,7 +118,7 @@ inhibit_rules:
       expect(inhibited?.inhibitedBy).toBe(alerts.find((a) => a.labels.alertname === 'ServiceDown')?.fingerprint);
       // the source resolves: the target is no longer muted and pages
       metrics.set('t_down', { service: 'cart' }, 0);
-      await waitFor('inhibited alert pages', () => run.slack.callsOf('chat.postMessage').find((c) => String(c.params.text).includes('ServiceSlow (service=cart)')));
+      await vi.waitFor(() => present('inhibited alert pages', run.slack.callsOf('chat.postMessage').find((c) => String(c.params.text).includes('ServiceSlow (service=cart)'))), { timeout: 20_000 });
     } finally {
       await run.stop();
       metrics.delete('t_down', { service: 'cart' });
@@ -128,16 +129,7 @@ inhibit_rules:
 
   it('mutes silenced alerts until the silence is expired, through the HTTP API', async () => {
     metrics.set('t_silence', { service: 'cart' }, 0);
-    const run = await startWithSlack(prometheus().url, flagRule('t_silence'), `
-route:
-  receiver: oncall
-  group_by: [alertname, service]
-  group_wait: 500ms
-  group_interval: 1s
-receivers:
-  - name: oncall
-    slack_channel: '#alerts'
-`);
+    const run = await startWithSlack(prometheus().url, flagRule('t_silence'), simplePolicy());
     try {
       const created = await fetch(`${run.evaluator.url}/api/silences`, {
         method: 'POST', headers: { 'content-type': 'application/json', ...auth },
@@ -146,7 +138,7 @@ receivers:
       expect(created.status).toBe(201);
       const { silence } = (await created.json()) as { silence: { id: string } };
       metrics.set('t_silence', { service: 'cart' }, 1);
-      const alert = await waitFor('firing', async () => (await getJson<{ alerts: ApiAlert[] }>(`${run.evaluator.url}/api/alerts`)).alerts.find((a) => a.state === 'firing'));
+      const alert = await vi.waitFor(async () => present('firing', (await getJson<{ alerts: ApiAlert[] }>(`${run.evaluator.url}/api/alerts`)).alerts.find((a) => a.state === 'firing')), { timeout: 20_000 });
       expect(alert.silencedBy).toEqual([silence.id]);
       await new Promise((r) => setTimeout(r, 2500));
       expect(run.slack.callsOf('chat.postMessage')).toHaveLength(0);
@@ -155,7 +147,7 @@ receivers:
 
       const expired = await fetch(`${run.evaluator.url}/api/silences/${silence.id}`, { method: 'DELETE', headers: auth });
       expect(expired.status).toBe(200);
-      await waitFor('page after expiry', () => run.slack.callsOf('chat.postMessage')[0]);
+      await vi.waitFor(() => present('page after expiry', run.slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
       const after = (await getJson<{ silences: Array<{ id: string; status: string }> }>(`${run.evaluator.url}/api/silences`)).silences;
       expect(after[0]?.status).toBe('expired');
     } finally {
@@ -176,8 +168,8 @@ receivers:
     slack_channel: '#alerts'
 `, { slackToken: undefined });
     try {
-      const n = await waitFor('page listed', async () => (await getJson<{ notifications: Array<{ status: string; ts: string; text: string }> }>(`${run.evaluator.url}/api/notifications`)).notifications[0]);
-      await waitFor('sent', async () => (await getJson<{ notifications: Array<{ status: string }> }>(`${run.evaluator.url}/api/notifications`)).notifications[0]?.status === 'sent');
+      const n = await vi.waitFor(async () => present('page listed', (await getJson<{ notifications: Array<{ status: string; ts: string; text: string }> }>(`${run.evaluator.url}/api/notifications`)).notifications[0]), { timeout: 20_000 });
+      await vi.waitFor(async () => present('sent', (await getJson<{ notifications: Array<{ status: string }> }>(`${run.evaluator.url}/api/notifications`)).notifications[0]?.status === 'sent'), { timeout: 20_000 });
       expect(n.text).toContain('[FIRING:1] FlagUp');
       expect(run.slack.calls).toHaveLength(0);
     } finally {

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Evaluator } from '../../src/evaluator.ts';
-import { FakeSlack } from '@shopscope/testkit';
-import { getJson, scratch, start, waitFor, type ApiAlert, type ApiNotification } from '../support/harness.ts';
-import { MetricServer } from '../support/metric-server.ts';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { FakeSlack, MetricServer, present, startPrometheus, type RunningPrometheus } from '@shopscope/testkit';
+import { getJson, scratch, start, type ApiAlert, type ApiNotification } from '../support/harness.ts';
 
 // End to end against a real Prometheus: a metric is flipped on a scrape target, the alert goes
 // pending → firing → resolved, and the fake Slack receives the page, its update and thread reply.
@@ -48,7 +46,7 @@ describe('evaluator against a real Prometheus', () => {
     metrics.set('shop_test_broken', { service: 'checkout' }, 0);
     metrics.setHistogram('shop_test_duration_seconds', { service: 'checkout' }, 10, '4bf92f3577b34da6a3ce929d0e0e4736');
     prometheus = await startPrometheus([metrics.target]);
-    await waitFor('first scrape', async () => (await getJson<{ data: { result: unknown[] } }>(`${prometheus.url}/api/v1/query?query=shop_test_broken`)).data.result.length > 0);
+    await vi.waitFor(async () => present('first scrape', (await getJson<{ data: { result: unknown[] } }>(`${prometheus.url}/api/v1/query?query=shop_test_broken`)).data.result.length > 0), { timeout: 20_000 });
     evaluator = await start({ rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl: prometheus.url, slackToken: 'xoxb-test', slackApiUrl: slack.apiUrl });
   });
 
@@ -66,12 +64,12 @@ describe('evaluator against a real Prometheus', () => {
 
     const faultAt = Date.now();
     metrics.set('shop_test_broken', { service: 'checkout' }, 1);
-    const pending = await waitFor('pending alert', async () => (await alerts()).find((a) => a.state === 'pending'));
+    const pending = await vi.waitFor(async () => present('pending alert', (await alerts()).find((a) => a.state === 'pending')), { timeout: 20_000 });
     expect(pending.labels).toMatchObject({ alertname: 'CheckoutBroken', service: 'checkout', severity: 'page', team: 'shop' });
     expect(slack.callsOf('chat.postMessage')).toHaveLength(0);
 
-    await waitFor('firing alert', async () => (await alerts()).find((a) => a.state === 'firing'));
-    const page = await waitFor('page in Slack', () => slack.callsOf('chat.postMessage')[0]);
+    await vi.waitFor(async () => present('firing alert', (await alerts()).find((a) => a.state === 'firing')), { timeout: 20_000 });
+    const page = await vi.waitFor(() => present('page in Slack', slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
     const pageDelayMs = Date.now() - faultAt;
     // for (3s) + one evaluation interval (1s) + group_wait (1s) + scrape (1s) + 5s of slack
     expect(pageDelayMs).toBeLessThan(3000 + 1000 + 1000 + 1000 + 5000);
@@ -87,10 +85,10 @@ describe('evaluator against a real Prometheus', () => {
 
     const fixAt = Date.now();
     metrics.set('shop_test_broken', { service: 'checkout' }, 0);
-    const update = await waitFor('chat.update on resolve', () => slack.callsOf('chat.update')[0]);
+    const update = await vi.waitFor(() => present('chat.update on resolve', slack.callsOf('chat.update')[0]), { timeout: 20_000 });
     expect(update.params.ts).toBe(page.ts);
     expect(String(update.params.text)).toContain('[RESOLVED] CheckoutBroken');
-    const reply = await waitFor('reply in thread', () => slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts));
+    const reply = await vi.waitFor(() => present('reply in thread', slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts)), { timeout: 20_000 });
     expect(reply.params.thread_ts).toBe(page.ts);
     expect(String(reply.params.text)).toContain('Resolved');
     expect(Date.now() - fixAt).toBeLessThan(1000 + 1000 + 1000 + 5000);

@@ -2,11 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from '@shopscope/testkit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeSlack, freePort, present } from '@shopscope/testkit';
 import { flagRule, simplePolicy, usePrometheus } from '../support/fixture.ts';
-import { getJson, scratch, waitFor, type ApiAlert, type ApiNotification } from '../support/harness.ts';
-import { freePort } from '../support/prometheus.ts';
+import { getJson, scratch, type ApiAlert, type ApiNotification } from '../support/harness.ts';
 
 // The evaluator as a real process, killed with SIGKILL and started again on the same state file.
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -24,7 +23,7 @@ describe('restart after kill -9', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ALERTS_WATCH: 'false', ...env, ALERTS_PORT: String(port), ALERTS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(child);
     const url = `http://127.0.0.1:${port}`;
-    await waitFor('evaluator healthy', async () => { try { return (await fetch(`${url}/-/healthy`)).ok; } catch { return false; } }, 30_000);
+    await vi.waitFor(async () => present('evaluator healthy', (await fetch(`${url}/-/healthy`)).ok), { timeout: 30_000 });
     return { child, url };
   }
 
@@ -46,13 +45,13 @@ describe('restart after kill -9', () => {
     const { slack, env, port } = await setUp('t_restart');
     metrics.set('t_restart', { service: 'orders' }, 1);
     const first = await launch(env, port);
-    const page = await waitFor('page', () => slack.callsOf('chat.postMessage')[0]);
+    const page = await vi.waitFor(() => present('page', slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
     const before = (await getJson<{ alerts: ApiAlert[] }>(`${first.url}/api/alerts`)).alerts;
     expect(before.map((a) => a.state)).toEqual(['firing']);
     await kill9(first.child);
 
     const second = await launch(env, port);
-    const after = await waitFor('alert restored', async () => (await getJson<{ alerts: Array<ApiAlert & { activeSince: string }> }>(`${second.url}/api/alerts`)).alerts[0]);
+    const after = await vi.waitFor(async () => present('alert restored', (await getJson<{ alerts: Array<ApiAlert & { activeSince: string }> }>(`${second.url}/api/alerts`)).alerts[0]), { timeout: 20_000 });
     expect(after.state).toBe('firing');
     expect(after.fingerprint).toBe(before[0]?.fingerprint);
     // several group_interval ticks pass: still one page
@@ -60,9 +59,9 @@ describe('restart after kill -9', () => {
     expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
 
     metrics.set('t_restart', { service: 'orders' }, 0);
-    const update = await waitFor('update on resolve', () => slack.callsOf('chat.update')[0]);
+    const update = await vi.waitFor(() => present('update on resolve', slack.callsOf('chat.update')[0]), { timeout: 20_000 });
     expect(update.params.ts).toBe(page.ts);
-    const reply = await waitFor('reply', () => slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts));
+    const reply = await vi.waitFor(() => present('reply', slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts)), { timeout: 20_000 });
     expect(reply.params.thread_ts).toBe(page.ts);
     expect(slack.messages.filter((m) => !m.threadTs)).toHaveLength(1);
   });
@@ -72,19 +71,19 @@ describe('restart after kill -9', () => {
     slack.holdResponses = true;
     metrics.set('t_inflight', { service: 'orders' }, 1);
     const first = await launch(env, port);
-    await waitFor('Slack received the page', () => slack.messages[0]);
+    await vi.waitFor(() => present('Slack received the page', slack.messages[0]), { timeout: 20_000 });
     await kill9(first.child); // the answer with the message ts never reached the evaluator
     slack.releaseHeld();
 
     const second = await launch(env, port);
-    const sent = await waitFor('delivery recovered', async () => (await getJson<{ notifications: ApiNotification[] }>(`${second.url}/api/notifications`)).notifications.find((n) => n.status === 'sent'));
+    const sent = await vi.waitFor(async () => present('delivery recovered', (await getJson<{ notifications: ApiNotification[] }>(`${second.url}/api/notifications`)).notifications.find((n) => n.status === 'sent')), { timeout: 20_000 });
     expect(sent.ts).toBe(slack.messages[0]?.ts);
     expect(slack.callsOf('conversations.history').length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 3000));
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
 
     metrics.set('t_inflight', { service: 'orders' }, 0);
-    const update = await waitFor('update on resolve', () => slack.callsOf('chat.update')[0]);
+    const update = await vi.waitFor(() => present('update on resolve', slack.callsOf('chat.update')[0]), { timeout: 20_000 });
     expect(update.params.ts).toBe(slack.messages[0]?.ts);
   });
 
@@ -97,12 +96,12 @@ describe('restart after kill -9', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(await groups(first.url)).toEqual(['t_sighup']); // watching is off in this process
     first.child.kill('SIGHUP');
-    await waitFor('new group after SIGHUP', async () => (await groups(first.url)).length === 2);
+    await vi.waitFor(async () => present('new group after SIGHUP', (await groups(first.url)).length === 2), { timeout: 20_000 });
     expect(await groups(first.url)).toEqual(['t_more', 't_sighup']);
     await kill9(first.child);
 
     const watching = await launch({ ...env, ALERTS_WATCH: 'true' }, port);
     writeFileSync(join(files.rulesDir, 'third.rules.yml'), flagRule('t_third'));
-    await waitFor('new group picked up by the watcher', async () => (await groups(watching.url)).includes('t_third'));
+    await vi.waitFor(async () => present('new group picked up by the watcher', (await groups(watching.url)).includes('t_third')), { timeout: 20_000 });
   });
 });

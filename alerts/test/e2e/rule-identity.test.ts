@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from '@shopscope/testkit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeSlack, present } from '@shopscope/testkit';
 import { FakePrometheus } from '../support/fake-prometheus.ts';
-import { rawRequest, scratch, start, waitFor } from '../support/harness.ts';
+import { rawRequest, scratch, start } from '../support/harness.ts';
 
 const POLICY = `
 route: { receiver: oncall, group_by: [alertname, service], group_wait: 200ms, group_interval: 1s }
@@ -30,7 +30,7 @@ describe('rule identity', () => {
     const run = await setUp({ 'shop.rules.yml': file('shop', rule('CartDown', 'cart_up == 0') + rule('OrdersDown', 'orders_up == 0')) });
     run.prometheus.set('cart_up == 0', { service: 'cart' });
     run.prometheus.set('orders_up == 0', { service: 'orders' });
-    await waitFor('two pages', () => run.slack.messages.filter((m) => !m.threadTs).length === 2, 10_000);
+    await vi.waitFor(() => present('two pages', run.slack.messages.filter((m) => !m.threadTs).length === 2), { timeout: 10_000 });
     writeFileSync(join(run.files.rulesDir, 'shop.rules.yml'), file('shop', rule('PaymentsDown', 'payments_up == 0') + rule('CartDown', 'cart_up == 0') + rule('OrdersDown', 'orders_up == 0')));
     expect((await run.evaluator.reload()).problems).toEqual([]);
     await new Promise((r) => setTimeout(r, 3500));
@@ -51,7 +51,7 @@ describe('rule identity', () => {
     });
     run.prometheus.set('a_up == 0', { service: 'a' });
     run.prometheus.set('b_up == 0', { service: 'b' });
-    await waitFor('two pages', () => run.slack.messages.filter((m) => !m.threadTs).length === 2, 10_000);
+    await vi.waitFor(() => present('two pages', run.slack.messages.filter((m) => !m.threadTs).length === 2), { timeout: 10_000 });
     await new Promise((r) => setTimeout(r, 3500));
     expect(run.slack.callsOf('chat.update')).toEqual([]);
     expect(run.slack.messages.filter((m) => !m.threadTs)).toHaveLength(2);

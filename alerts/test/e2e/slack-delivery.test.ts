@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { getJson, waitFor, type ApiNotification } from '../support/harness.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { present } from '@shopscope/testkit';
+import { getJson, type ApiNotification } from '../support/harness.ts';
 import { flagRule, simplePolicy, startWithSlack, usePrometheus } from '../support/fixture.ts';
 
 // How pages reach Slack when Slack misbehaves: every case asserts on the calls the fake received.
@@ -12,7 +13,7 @@ describe('delivery to Slack', () => {
     const run = await startWithSlack(prometheus().url, flagRule('t_ratelimited'), simplePolicy());
     try {
       run.slack.failNext('chat.postMessage', { status: 429, retryAfter: 2 });
-      const ok = await waitFor('post after 429', () => run.slack.callsOf('chat.postMessage')[0]);
+      const ok = await vi.waitFor(() => present('post after 429', run.slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
       const limited = run.slack.calls.find((c) => c.status === 429);
       expect(limited).toBeDefined();
       expect(ok.at - (limited?.at ?? 0)).toBeGreaterThanOrEqual(1950);
@@ -32,7 +33,7 @@ describe('delivery to Slack', () => {
       run.slack.failNext('chat.postMessage', { status: 503 });
       run.slack.failNext('chat.postMessage', { error: 'internal_error' });
       run.slack.failNext('chat.postMessage', { status: 500 });
-      await waitFor('post after failures', () => run.slack.callsOf('chat.postMessage')[0]);
+      await vi.waitFor(() => present('post after failures', run.slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
       const attempts = run.slack.calls.filter((c) => c.method === 'chat.postMessage');
       // ok:false comes with HTTP 200, as Slack sends it
       expect(attempts.map((c) => c.status)).toEqual([503, 200, 500, 200]);
@@ -55,13 +56,13 @@ describe('delivery to Slack', () => {
     const run = await startWithSlack(prometheus().url, flagRule('t_outage'), simplePolicy(), { undeliverableAfterMs: 1500 });
     try {
       run.slack.outage = { status: 503 };
-      await waitFor('undeliverable status', async () => (await notifications(run.evaluator.url)).find((n) => n.status === 'undeliverable'));
+      await vi.waitFor(async () => present('undeliverable status', (await notifications(run.evaluator.url)).find((n) => n.status === 'undeliverable')), { timeout: 20_000 });
       const metricsText = await (await fetch(`${run.evaluator.url}/metrics`)).text();
       expect(metricsText).toMatch(/shopscope_alerts_notifications_undeliverable 1/);
       expect(metricsText).toMatch(/shopscope_alerts_notifications_failed_total\{receiver="oncall",transport="slack",retryable="true"\} [1-9]/);
       run.slack.outage = undefined;
-      await waitFor('delivered after outage', () => run.slack.callsOf('chat.postMessage')[0]);
-      await waitFor('status sent', async () => (await notifications(run.evaluator.url)).every((n) => n.status === 'sent'));
+      await vi.waitFor(() => present('delivered after outage', run.slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
+      await vi.waitFor(async () => present('status sent', (await notifications(run.evaluator.url)).every((n) => n.status === 'sent')), { timeout: 20_000 });
       expect(run.slack.messages).toHaveLength(1);
       expect(await (await fetch(`${run.evaluator.url}/metrics`)).text()).toMatch(/shopscope_alerts_notifications_undeliverable 0/);
     } finally {
@@ -74,12 +75,12 @@ describe('delivery to Slack', () => {
     metrics.set('t_badtoken', { service: 'cart' }, 1);
     const run = await startWithSlack(prometheus().url, flagRule('t_badtoken'), simplePolicy({ webhookUrl: 'http://127.0.0.1:9/unused' }), { slackToken: 'xoxb-revoked' });
     try {
-      const failed = await waitFor('invalid_auth answer', () => run.slack.calls.find((c) => c.error === 'invalid_auth'));
+      const failed = await vi.waitFor(() => present('invalid_auth answer', run.slack.calls.find((c) => c.error === 'invalid_auth')), { timeout: 20_000 });
       expect(failed.method).toBe('chat.postMessage');
-      const [n] = await waitFor('failed delivery', async () => {
+      const [n] = await vi.waitFor(async () => {
         const list = await notifications(run.evaluator.url);
-        return list.length && list.every((x) => x.status === 'failed') ? list : undefined;
-      });
+        return present('failed delivery', list.length && list.every((x) => x.status === 'failed') ? list : undefined);
+      }, { timeout: 20_000 });
       expect(n?.lastError).toContain('invalid_auth');
       await new Promise((r) => setTimeout(r, 1500));
       expect(run.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
@@ -95,13 +96,13 @@ describe('delivery to Slack', () => {
     const webhookSink = await new FakeSlack().start();
     const run = await startWithSlack(prometheus().url, flagRule('t_fallback'), simplePolicy({ channel: '#no-such-channel', webhookUrl: `${webhookSink.url}/webhook/T000/B000` }));
     try {
-      await waitFor('channel_not_found', () => run.slack.calls.find((c) => c.error === 'channel_not_found'));
-      const post = await waitFor('webhook post', () => webhookSink.webhookPosts[0]);
+      await vi.waitFor(() => present('channel_not_found', run.slack.calls.find((c) => c.error === 'channel_not_found')), { timeout: 20_000 });
+      const post = await vi.waitFor(() => present('webhook post', webhookSink.webhookPosts[0]), { timeout: 20_000 });
       expect(JSON.stringify(post.body)).toContain('FIRING:1');
-      const [n] = await waitFor('sent via fallback', async () => {
+      const [n] = await vi.waitFor(async () => {
         const list = await notifications(run.evaluator.url);
-        return list.length && list[0]?.status === 'sent' ? list : undefined;
-      });
+        return present('sent via fallback', list.length && list[0]?.status === 'sent' ? list : undefined);
+      }, { timeout: 20_000 });
       expect(n?.kind).toBe('post');
     } finally {
       await run.stop();
@@ -114,11 +115,11 @@ describe('delivery to Slack', () => {
     metrics.set('t_repeat', { service: 'cart' }, 1);
     const run = await startWithSlack(prometheus().url, flagRule('t_repeat'), simplePolicy({ repeat: '2s' }));
     try {
-      const page = await waitFor('page', () => run.slack.callsOf('chat.postMessage')[0]);
-      const repeats = await waitFor('two repeats', () => {
+      const page = await vi.waitFor(() => present('page', run.slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
+      const repeats = await vi.waitFor(() => {
         const r = run.slack.callsOf('chat.postMessage').filter((c) => c.params.thread_ts);
-        return r.length >= 2 ? r : undefined;
-      }, 15_000);
+        return present('two repeats', r.length >= 2 ? r : undefined);
+      }, { timeout: 15_000 });
       for (const r of repeats) {
         expect(r.params.thread_ts).toBe(page.ts);
         expect(String(r.params.text)).toContain('Still firing');
@@ -137,7 +138,7 @@ describe('delivery to Slack', () => {
     // Slack lets 20 messages a second into the channel; the evaluator paces itself at 15/s.
     const run = await startWithSlack(prometheus().url, flagRule('t_flood'), simplePolicy({ groupBy: "['...']" }), { ratePerChannel: 15 }, { ratePerChannel: 20, retryAfterSeconds: 1 });
     try {
-      await waitFor('200 pages', () => run.slack.callsOf('chat.postMessage').length >= 200 || undefined, 40_000, 250);
+      await vi.waitFor(() => present('200 pages', run.slack.callsOf('chat.postMessage').length >= 200), { timeout: 40_000, interval: 250 });
       await new Promise((r) => setTimeout(r, 1000));
       const posts = run.slack.callsOf('chat.postMessage');
       expect(posts).toHaveLength(200);
@@ -160,7 +161,7 @@ describe('delivery to Slack', () => {
     for (let i = 0; i < 200; i++) metrics.set('t_flood2', { service: `svc-${i}` }, 1);
     const run = await startWithSlack(prometheus().url, flagRule('t_flood2'), simplePolicy({ groupBy: "['...']" }), { ratePerChannel: 100 }, { ratePerChannel: 25, retryAfterSeconds: 1 });
     try {
-      await waitFor('200 pages', () => run.slack.callsOf('chat.postMessage').length >= 200 || undefined, 40_000, 250);
+      await vi.waitFor(() => present('200 pages', run.slack.callsOf('chat.postMessage').length >= 200), { timeout: 40_000, interval: 250 });
       await new Promise((r) => setTimeout(r, 1000));
       expect(run.slack.calls.filter((c) => c.status === 429).length).toBeGreaterThan(0);
       expect(run.slack.callsOf('chat.postMessage')).toHaveLength(200);

@@ -1,33 +1,24 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { freePort, startVictoriaLogs, victoriaLogsBinary, type RunningVictoriaLogs } from '@shopscope/testkit';
+import { freePort, startVictoriaLogs, victoriaLogsBinary, type RunningVictoriaLogs, present } from '@shopscope/testkit';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEvaluator } from '../../src/evaluator.ts';
 import { FakeSlack } from '@shopscope/testkit';
 import { checkLogsqlWithVictoriaLogs } from '../../src/rules/logsql-check.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { parseRuleFile } from '../../src/rules/parse.ts';
 import { formatProblem, type AlertRule, type RuleGroup } from '../../src/rules/types.ts';
-import { flagRule, startWithSlack, usePrometheus } from '../support/fixture.ts';
-import { getJson, scratch, waitFor, type ApiAlert } from '../support/harness.ts';
+import { flagRule, simplePolicy, startWithSlack, usePrometheus } from '../support/fixture.ts';
+import { getJson, scratch, type ApiAlert } from '../support/harness.ts';
 
 const RULES = fileURLToPath(new URL('../../rules', import.meta.url));
 const SHIPPED = `${RULES}/logs.victorialogs.yml`;
 const CLI = fileURLToPath(new URL('../../bin/shopscope-alerts.mjs', import.meta.url));
 const bin = victoriaLogsBinary();
 
-const POLICY = `
-route:
-  receiver: oncall
-  group_by: [alertname, service]
-  group_wait: 500ms
-  group_interval: 1s
-receivers:
-  - name: oncall
-    slack_channel: '#alerts'
-`;
+const POLICY = simplePolicy();
 // The shipped rule as it is, only evaluated every second and firing after one.
 const fastShipped = () => readFileSync(SHIPPED, 'utf8').replace('interval: 30s', 'interval: 1s').replace('for: 1m', 'for: 1s');
 
@@ -142,20 +133,20 @@ describe.skipIf(!bin)(`LogsQL rules against a real VictoriaLogs${bin ? '' : ' (s
       await vlogs.insert({ 'service.name': 'cart' }, lines(10, ERROR, 'cart boom'));
       // exactly 20 errors (not over the threshold) among warnings that must not count
       await vlogs.insert({ 'service.name': 'orders' }, [...lines(15, ERROR, 'orders boom'), ...lines(5, FATAL, 'orders fatal'), ...lines(20, WARN, 'orders slow')]);
-      const visibleAt = await waitFor('the lines searchable', async () => {
+      const visibleAt = await vi.waitFor(async () => {
         const n = await searchable(vlogs.url);
-        return n.cart === 10 && n.orders === 40 ? Date.now() : undefined;
-      });
+        return present('the lines searchable', n.cart === 10 && n.orders === 40 ? Date.now() : undefined);
+      }, { timeout: 20_000 });
       // two evaluations that saw every line: nothing pending, nothing paged
-      await waitFor('two evaluations after the lines', async () => {
+      await vi.waitFor(async () => {
         const { groups } = await getJson<{ groups: Array<{ name: string; lastEvaluatedAt: number }> }>(`${run.evaluator.url}/api/rules`);
-        return (groups.find((g) => g.name === 'logs')?.lastEvaluatedAt ?? 0) > visibleAt + 1500;
-      });
+        return present('two evaluations after the lines', (groups.find((g) => g.name === 'logs')?.lastEvaluatedAt ?? 0) > visibleAt + 1500);
+      }, { timeout: 20_000 });
       expect((await getJson<{ alerts: ApiAlert[] }>(`${run.evaluator.url}/api/alerts`)).alerts).toEqual([]);
       expect(run.slack.callsOf('chat.postMessage')).toHaveLength(0);
 
       await vlogs.insert({ 'service.name': 'cart' }, [...lines(10, ERROR, 'cart boom again'), ...lines(5, FATAL, 'cart fatal')]);
-      const page = await waitFor('page for cart', () => run.slack.callsOf('chat.postMessage')[0], 30_000);
+      const page = await vi.waitFor(() => present('page for cart', run.slack.callsOf('chat.postMessage')[0]), { timeout: 30_000 });
       expect(String(page.params.text)).toContain('ErrorLogSurge (service=cart)');
       expect(JSON.stringify(page.params.blocks)).toContain('cart logged 25 errors in 5 minutes');
       expect(JSON.stringify(page.params.blocks)).toContain('shopscope-logs?var-service=cart');
@@ -181,12 +172,12 @@ describe.skipIf(!bin)(`LogsQL rules against a real VictoriaLogs${bin ? '' : ' (s
     const failures = async () => Number(/shopscope_alerts_rule_evaluation_failures_total\{group="logs",rule="ErrorLogSurge"\} (\d+)/.exec(await (await fetch(`${evaluator.url}/metrics`)).text())?.[1] ?? 0);
     try {
       await own.insert({ 'service.name': 'payments' }, lines(21, ERROR, 'declined'));
-      await waitFor('page for payments', () => slack.callsOf('chat.postMessage').find((c) => String(c.params.text).includes('service=payments')), 30_000);
+      await vi.waitFor(() => present('page for payments', slack.callsOf('chat.postMessage').find((c) => String(c.params.text).includes('service=payments'))), { timeout: 30_000 });
       expect(await failures()).toBe(0);
 
       await own.stop();
       const before = await failures();
-      await waitFor('failed evaluations counted', async () => (await failures()) >= before + 3, 20_000);
+      await vi.waitFor(async () => present('failed evaluations counted', (await failures()) >= before + 3), { timeout: 20_000 });
       const failed = logged.filter((l) => l.event === 'alert.query_failed');
       expect(failed).toHaveLength(1); // logged once when the rule starts failing, counted every time
       expect(failed[0]).toMatchObject({ group: 'logs', rule: 'ErrorLogSurge', error: expect.stringContaining('/select/logsql/stats_query') });
@@ -197,7 +188,7 @@ describe.skipIf(!bin)(`LogsQL rules against a real VictoriaLogs${bin ? '' : ' (s
 
       // the Prometheus group is unaffected
       metrics.set('t_vlogs_down', { service: 'search' }, 1);
-      await waitFor('page from the Prometheus group', () => slack.callsOf('chat.postMessage').find((c) => String(c.params.text).includes('FlagUp')), 30_000);
+      await vi.waitFor(() => present('page from the Prometheus group', slack.callsOf('chat.postMessage').find((c) => String(c.params.text).includes('FlagUp'))), { timeout: 30_000 });
 
       // a reload with VictoriaLogs gone loads the LogsQL group unchecked, and says so
       const reloaded = await evaluator.reload();

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { present } from '@shopscope/testkit';
 import type { Evaluator } from '../../src/evaluator.ts';
 import { FakePrometheus } from '../support/fake-prometheus.ts';
-import { auth, rawRequest, scratch, start, TEST_TOKEN, waitFor, type RawResponse } from '../support/harness.ts';
+import { auth, rawRequest, scratch, start, TEST_TOKEN, type RawResponse } from '../support/harness.ts';
 
 // A label value that makes a backtracking regex engine run for ages on patterns like (a+)+$.
 const LONG_SERVICE = `${'a'.repeat(30_000)}!`;
@@ -61,7 +62,7 @@ describe('API under random requests', () => {
     prometheus.set('fuzz_up == 1', { service: LONG_SERVICE });
     evaluator = await start({ rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl: prometheus.url, promqlChecker: 'none' });
     port = new URL(evaluator.url).port;
-    await waitFor('the alert fires', async () => (await rawRequest(evaluator.url, { path: '/api/alerts' })).json.alerts.length > 0);
+    await vi.waitFor(async () => present('the alert fires', (await rawRequest(evaluator.url, { path: '/api/alerts' })).json.alerts.length > 0), { timeout: 20_000 });
   });
   afterAll(async () => {
     await evaluator?.stop();
@@ -126,7 +127,7 @@ describe('API under random requests', () => {
     const alerts = await rawRequest(evaluator.url, { path: '/api/alerts', timeoutMs: ANSWER_WITHIN_MS });
     expect(alerts.status).toBe(200);
     const evaluatedAt = (await rawRequest(evaluator.url, { path: '/api/rules' })).json.groups[0].lastEvaluatedAt;
-    await waitFor('another evaluation', async () => (await rawRequest(evaluator.url, { path: '/api/rules' })).json.groups[0].lastEvaluatedAt > evaluatedAt, 5000);
+    await vi.waitFor(async () => present('another evaluation', (await rawRequest(evaluator.url, { path: '/api/rules' })).json.groups[0].lastEvaluatedAt > evaluatedAt), { timeout: 5000 });
     console.log(`fuzz: ${requests} requests, ${created} silences created`);
   }, 90_000);
 });

@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StateStore } from '../../src/state/store.ts';
-import { FakeSlack } from '@shopscope/testkit';
+import { FakeSlack, present } from '@shopscope/testkit';
 import { FakePrometheus } from '../support/fake-prometheus.ts';
-import { auth, rawRequest, scratch, start, waitFor } from '../support/harness.ts';
+import { auth, rawRequest, scratch, start } from '../support/harness.ts';
 
 const RULES = `
 groups:
@@ -67,7 +67,7 @@ describe('the evaluator\'s own faults', () => {
     failing.on = true;
     run.prometheus.set('cart_up == 0', { service: 'cart' });
     // every stage hits the failing store for a while: evaluation, notification, delivery, the API
-    await waitFor('errors in every stage', async () => { const e = await run.stateErrors(); return (e.evaluate ?? 0) > 2 && (e.deliver ?? 0) > 2 && (e.notify ?? 0) > 0; }, 10_000);
+    await vi.waitFor(async () => { const e = await run.stateErrors(); return present('errors in every stage', (e.evaluate ?? 0) > 2 && (e.deliver ?? 0) > 2 && (e.notify ?? 0) > 0); }, { timeout: 10_000 });
     const health = await rawRequest(run.evaluator.url, { path: '/-/healthy' });
     expect(health.status).toBe(200);
     const list = await rawRequest(run.evaluator.url, { path: '/api/silences' });
@@ -82,7 +82,7 @@ describe('the evaluator\'s own faults', () => {
     expect(run.slack.messages).toHaveLength(0);
 
     failing.on = false;
-    await waitFor('the page once the disk has room', () => run.slack.messages[0], 15_000);
+    await vi.waitFor(() => present('the page once the disk has room', run.slack.messages[0]), { timeout: 15_000 });
     await new Promise((r) => setTimeout(r, 2000));
     expect(run.slack.messages.filter((m) => !m.threadTs)).toHaveLength(1);
     expect(run.logs.some((l) => l.event === 'alert.state_recovered')).toBe(true);
@@ -93,10 +93,10 @@ describe('the evaluator\'s own faults', () => {
     let failRecords = true;
     const run = await setUp({ when: (method) => failRecords && method === 'markSent' });
     run.prometheus.set('cart_up == 0', { service: 'cart' });
-    await waitFor('the page reached Slack', () => run.slack.messages[0], 10_000);
-    await waitFor('the record failed', async () => ((await run.stateErrors()).deliver ?? 0) > 0);
+    await vi.waitFor(() => present('the page reached Slack', run.slack.messages[0]), { timeout: 10_000 });
+    await vi.waitFor(async () => present('the record failed', ((await run.stateErrors()).deliver ?? 0) > 0), { timeout: 20_000 });
     failRecords = false;
-    await waitFor('recorded', async () => (await rawRequest(run.evaluator.url, { path: '/api/notifications' })).json.notifications[0]?.status === 'sent', 10_000);
+    await vi.waitFor(async () => present('recorded', (await rawRequest(run.evaluator.url, { path: '/api/notifications' })).json.notifications[0]?.status === 'sent'), { timeout: 10_000 });
     await new Promise((r) => setTimeout(r, 1500));
     expect(run.slack.messages.filter((m) => !m.threadTs)).toHaveLength(1);
     expect(run.slack.callsOf('conversations.history').length).toBeGreaterThan(0);

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { present } from '@shopscope/testkit';
 import { instantQuery, latestExemplar } from '../../src/query/instant-query.ts';
 import { checkLogsqlWithVictoriaLogs } from '../../src/rules/logsql-check.ts';
 import { checkPromqlWithApi } from '../../src/rules/promql-check.ts';
 import { parseRuleFile } from '../../src/rules/parse.ts';
 import { FakePrometheus } from '../support/fake-prometheus.ts';
-import { rawRequest, scratch, start, waitFor } from '../support/harness.ts';
+import { rawRequest, scratch, start } from '../support/harness.ts';
 
 // Prometheus behind --web.route-prefix or a proxy (http://host:9090/prom), VictoriaLogs likewise.
 describe('back ends under a path prefix', () => {
@@ -31,7 +32,7 @@ describe('back ends under a path prefix', () => {
     prometheus.set('prefix_up == 0', { service: 'cart' });
     const evaluator = await start({ rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl: prometheus.url, promqlChecker: 'api' });
     try {
-      const alert = await waitFor('alert from the prefixed Prometheus', async () => (await rawRequest(evaluator.url, { path: '/api/alerts' })).json.alerts[0], 5000);
+      const alert = await vi.waitFor(async () => present('alert from the prefixed Prometheus', (await rawRequest(evaluator.url, { path: '/api/alerts' })).json.alerts[0]), { timeout: 5000 });
       expect(alert).toMatchObject({ labels: { alertname: 'PrefixDown', service: 'cart' }, state: 'firing' });
     } finally {
       await evaluator.stop();

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMetrics } from '../../src/metrics.ts';
 import { DeliveryWorker } from '../../src/pipeline/deliver.ts';
 import { groupMessage, type GroupNotice } from '../../src/receivers/message.ts';
 import { SlackTransport } from '../../src/receivers/slack/slack-transport.ts';
 import { StateStore } from '../../src/state/store.ts';
-import { FakeSlack, type FakeSlackOptions } from '@shopscope/testkit';
-import { quietLogger, waitFor } from '../support/harness.ts';
+import { FakeSlack, type FakeSlackOptions, present } from '@shopscope/testkit';
+import { quietLogger } from '../support/harness.ts';
 
 const notice = (summary: string, labels: Record<string, string> = {}): GroupNotice => ({
   reason: 'firing', groupKey: `0:{"alertname":"Down","service":"cart"}`, groupLabels: { alertname: 'Down', service: 'cart' }, receiver: 'oncall',
@@ -47,7 +47,7 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
       running.push(run.stop);
       run.slack.failNext('chat.postMessage', fault);
       const { id } = run.enqueue(notice('cart is down'));
-      const sent = await waitFor('delivery recorded', () => run.delivery(id).status === 'sent' && run.delivery(id), 10_000);
+      const sent = await vi.waitFor(() => present('delivery recorded', run.delivery(id).status === 'sent' && run.delivery(id)), { timeout: 10_000 });
       await new Promise((r) => setTimeout(r, 500));
       expect(topLevel(run.slack)).toHaveLength(1);
       expect(sent.ts).toBe(topLevel(run.slack)[0]?.ts);
@@ -64,7 +64,7 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     running.push(run.stop);
     run.slack.failNext('chat.postMessage', { status: 500 });
     const { id } = run.enqueue(notice('cart is down'));
-    await waitFor('sent', () => run.delivery(id).status === 'sent', 10_000);
+    await vi.waitFor(() => present('sent', run.delivery(id).status === 'sent'), { timeout: 10_000 });
     expect(topLevel(run.slack)).toHaveLength(1);
     expect(run.slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.status)).toEqual([500, 200]);
   });
@@ -75,9 +75,9 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     run.slack.failNext('chat.postMessage', { status: 503, applied: true });
     run.slack.failNext('conversations.history', { status: 503 }); // the first look-up fails: people keep talking meanwhile
     const { id } = run.enqueue(notice('cart is down'));
-    await waitFor('the 5xx', () => run.slack.calls.find((c) => c.method === 'conversations.history'));
+    await vi.waitFor(() => present('the 5xx', run.slack.calls.find((c) => c.method === 'conversations.history')), { timeout: 20_000 });
     run.slack.addMessages('C0ALERTS', 450);
-    await waitFor('sent', () => run.delivery(id).status === 'sent', 10_000);
+    await vi.waitFor(() => present('sent', run.delivery(id).status === 'sent'), { timeout: 10_000 });
     expect(topLevel(run.slack)).toHaveLength(1);
     expect(run.delivery(id).ts).toBe(topLevel(run.slack)[0]?.ts);
     const pages = run.slack.callsOf('conversations.history');
@@ -89,7 +89,7 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     const run = await setUp();
     running.push(run.stop);
     const { id, thread } = run.enqueue(notice('cart is down'));
-    await waitFor('sent', () => run.delivery(id).status === 'sent');
+    await vi.waitFor(() => present('sent', run.delivery(id).status === 'sent'), { timeout: 20_000 });
     run.slack.addMessages('C0ALERTS', 700);
     const d = run.delivery(id);
     expect(await run.transport.findDelivered(d, run.store.getThread(thread)!)).toBe(d.ts);
@@ -100,7 +100,7 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     running.push(run.stop);
     run.slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
     const { id, thread } = run.enqueue(notice('checkout & cart <down>'));
-    await waitFor('sent', () => run.delivery(id).status === 'sent', 10_000);
+    await vi.waitFor(() => present('sent', run.delivery(id).status === 'sent'), { timeout: 10_000 });
     const [message] = topLevel(run.slack);
     expect(message?.blocks).toEqual([]);
     expect(message?.text).toContain('[FIRING:1] Down (service=cart)');
@@ -110,7 +110,7 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     run.store.setThreadMessage(thread, message!.ts, 'C0ALERTS');
     run.slack.failNext('chat.update', { error: 'invalid_blocks' });
     const update = run.enqueue({ ...notice('now worse'), reason: 'update' }, 'update', thread);
-    await waitFor('updated', () => run.delivery(update.id).status === 'sent', 10_000);
+    await vi.waitFor(() => present('updated', run.delivery(update.id).status === 'sent'), { timeout: 10_000 });
     expect(message?.text).toContain('now worse');
     expect(message?.edits).toBe(1);
   });
@@ -120,7 +120,7 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     running.push(run.stop);
     const huge = '<&>'.repeat(3000);
     const { id } = run.enqueue(notice(huge, { severity: huge, team: huge }));
-    await waitFor('sent', () => run.delivery(id).status === 'sent', 10_000);
+    await vi.waitFor(() => present('sent', run.delivery(id).status === 'sent'), { timeout: 10_000 });
     expect(run.slack.calls.filter((c) => c.error === 'invalid_blocks')).toHaveLength(0);
     expect(topLevel(run.slack)[0]?.blocks.length).toBeGreaterThan(0);
   });
@@ -130,8 +130,8 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     running.push(run.stop);
     run.slack.failNext('chat.postMessage', { status: 429, retryAfter: 86_400 });
     const { id } = run.enqueue(notice('cart is down'));
-    const limited = await waitFor('429', () => run.slack.calls.find((c) => c.status === 429));
-    await waitFor('sent after the cap', () => run.delivery(id).status === 'sent', 5000);
+    const limited = await vi.waitFor(() => present('429', run.slack.calls.find((c) => c.status === 429)), { timeout: 20_000 });
+    await vi.waitFor(() => present('sent after the cap', run.delivery(id).status === 'sent'), { timeout: 5000 });
     const post = run.slack.callsOf('chat.postMessage')[0]!;
     expect(post.at - limited.at).toBeGreaterThanOrEqual(950);
     expect(post.at - limited.at).toBeLessThan(3000);

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import type { Evaluator } from '../../src/evaluator.ts';
 import type { EvaluatorOptions } from '../../src/options.ts';
-import { FakeSlack, type FakeSlackOptions } from '@shopscope/testkit';
-import { getJson, scratch, start, waitFor } from './harness.ts';
-import { MetricServer } from './metric-server.ts';
-import { startPrometheus, type RunningPrometheus } from './prometheus.ts';
+import { FakeSlack, MetricServer, present, startPrometheus, type FakeSlackOptions, type RunningPrometheus } from '@shopscope/testkit';
+import { getJson, scratch, start } from './harness.ts';
 
 /** One real Prometheus and one scrape target per test file; each test starts its own evaluator and fake Slack. */
 export function usePrometheus(): { metrics: MetricServer; prometheus: () => RunningPrometheus } {
@@ -14,7 +12,7 @@ export function usePrometheus(): { metrics: MetricServer; prometheus: () => Runn
     await metrics.start();
     metrics.set('shopscope_test_ready', {}, 1);
     prometheus = await startPrometheus([metrics.target]);
-    await waitFor('first scrape', async () => (await getJson<{ data: { result: unknown[] } }>(`${prometheus?.url}/api/v1/query?query=shopscope_test_ready`)).data.result.length > 0);
+    await vi.waitFor(async () => present('first scrape', (await getJson<{ data: { result: unknown[] } }>(`${prometheus?.url}/api/v1/query?query=shopscope_test_ready`)).data.result.length > 0), { timeout: 20_000 });
   });
   afterAll(async () => {
     await prometheus?.stop();

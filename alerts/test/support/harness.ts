@@ -26,17 +26,6 @@ export function start(options: Partial<EvaluatorOptions>, hooks: Omit<StartHooks
   return startEvaluator({ port: 0, watch: false, promqlChecker: 'promtool', apiToken: TEST_TOKEN, ...options }, { logger: quietLogger, ...hooks });
 }
 
-/** Polls until `probe` returns a value (not undefined/false), or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   return (await response.json()) as T;

@@ -9,11 +9,14 @@ import { ServiceClient } from '../shared/service-client.ts';
 import { publicRoutes, targetPath } from './routes.ts';
 import { registerAdminRoutes } from './admin.ts';
 import { assignCheckoutExperiment } from './experiment.ts';
+import { loadBrowserTelemetry, registerBrowserTelemetry, type BrowserTelemetrySettings } from './browser-telemetry.ts';
 
 export interface GatewayDeps {
   config: Pick<ShopConfig, 'urls' | 'adminToken' | 'rateLimit' | 'bodyLimitBytes' | 'paymentTimeoutMs' | 'http'>;
   flags: FlagStore;
   logger?: boolean;
+  /** The storefront's real-user monitoring settings; default: read from the environment. */
+  browserTelemetry?: BrowserTelemetrySettings;
 }
 
 export const storefrontDir = new URL('../../storefront/', import.meta.url).pathname;
@@ -88,7 +91,14 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
 
   registerAdminRoutes(app, { adminToken: config.adminToken, flags, inventory: new ServiceClient('inventory', config.urls.inventory) });
 
+  registerBrowserTelemetry(app, deps.browserTelemetry ?? browserTelemetryFromEnv());
   await app.register(fastifyStatic, { root: storefrontDir, prefix: '/', index: ['index.html'] });
 
   return app;
+}
+
+function browserTelemetryFromEnv(): BrowserTelemetrySettings {
+  const { settings, problem } = loadBrowserTelemetry(process.env);
+  if (problem) console.error(`gateway: ${problem}`);
+  return settings;
 }

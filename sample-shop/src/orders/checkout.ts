@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../shared/db.ts';
-import { ShopError, errorStatus, type ErrorCode } from '../shared/errors.ts';
+import { ShopError, errorCodes, type ErrorCode } from '../shared/errors.ts';
 import { currency, money } from '../shared/money.ts';
 import { isExpiryValid, isLuhnValid } from '../shared/card.ts';
 import { sleep } from '../shared/sleep.ts';
@@ -66,7 +66,7 @@ export function resultOf(order: OrderRow): CheckoutResult {
     return { orderId: order.id, status: 'payment_failed', total: money(order.total_cents), failureReason: order.failure_code ?? 'payment_failed' };
   }
   if (order.status === 'failed') {
-    const code: ErrorCode = order.failure_code && order.failure_code in errorStatus ? (order.failure_code as ErrorCode) : 'service_unavailable';
+    const code: ErrorCode = order.failure_code && order.failure_code in errorCodes ? (order.failure_code as ErrorCode) : 'service_unavailable';
     throw new ShopError(code, `checkout failed: ${order.failure_code ?? 'unknown'}`, { orderId: order.id });
   }
   throw new ShopError('checkout_in_progress', 'this checkout is still being processed; retry shortly', { orderId: order.id });

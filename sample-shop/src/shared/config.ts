@@ -13,6 +13,12 @@ export const defaultPorts: Record<ServiceName, number> = {
   inventory: 8085,
 };
 
+/** Each service's metrics port when it runs under the agent: 9464 + its place in the list. */
+export const metricsPorts: Record<ServiceName, number> = Object.fromEntries(serviceNames.map((name, i) => [name, 9464 + i])) as Record<
+  ServiceName,
+  number
+>;
+
 const repoRoot = new URL('../../../', import.meta.url).pathname;
 
 /** The admin token a demo starts with; it is public, so it is refused off loopback. */

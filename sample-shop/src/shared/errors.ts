@@ -2,7 +2,7 @@
  * Every error the shop answers with has a stable code from this table, in the body
  * `{error:{code,message}}`. The README's error table is checked against it by a test.
  */
-export const errorStatus = {
+export const errorCodes = {
   invalid_json: 400,
   invalid_request: 400,
   invalid_url: 400,
@@ -39,7 +39,7 @@ export const errorStatus = {
   internal_error: 500,
 } as const;
 
-export type ErrorCode = keyof typeof errorStatus;
+export type ErrorCode = keyof typeof errorCodes;
 
 export class ShopError extends Error {
   readonly status: number;
@@ -50,7 +50,7 @@ export class ShopError extends Error {
   ) {
     super(message);
     this.name = 'ShopError';
-    this.status = errorStatus[code];
+    this.status = errorCodes[code];
   }
 }
 

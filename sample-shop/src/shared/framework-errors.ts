@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ShopError, errorBody, errorStatus, type ErrorCode } from './errors.ts';
+import { ShopError, errorBody, errorCodes, type ErrorCode } from './errors.ts';
 import { telemetry } from './telemetry.ts';
 
 /**
@@ -53,7 +53,7 @@ export function answerFor(err: FastifyError): Answer | undefined {
 }
 
 function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: unknown) {
-  return reply.status(errorStatus[code]).type('application/json').send(errorBody(code, message, details));
+  return reply.status(errorCodes[code]).type('application/json').send(errorBody(code, message, details));
 }
 
 function sendFault(request: FastifyRequest, reply: FastifyReply, err: unknown) {
@@ -92,7 +92,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   if (socket.writable && socket.bytesWritten === 0) {
     const answer = clientAnswer(err);
-    const status = errorStatus[answer.code];
+    const status = errorCodes[answer.code];
     const body = JSON.stringify(errorBody(answer.code, answer.message));
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -1,4 +1,4 @@
-import { ShopError, errorStatus, type ErrorCode } from './errors.ts';
+import { ShopError, errorCodes, type ErrorCode } from './errors.ts';
 
 export interface CallOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -54,7 +54,7 @@ export class ServiceClient {
     }
     if (response.status >= 400) {
       const upstream = (body as { error?: { code?: string; message?: string } }).error;
-      const code = upstream?.code && upstream.code in errorStatus ? (upstream.code as ErrorCode) : 'upstream_error';
+      const code = upstream?.code && upstream.code in errorCodes ? (upstream.code as ErrorCode) : 'upstream_error';
       throw new ShopError(code, upstream?.message ?? `${this.name} answered ${response.status}`, { upstream: this.name });
     }
     return { status: response.status, body: body as T };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { startTestShop, type TestShop } from '../support/shop.ts';
 import { openSocket, parseResponse, rawExchange, type RawResponse } from '../support/raw-http.ts';
-import { errorStatus, type ErrorCode } from '../../src/shared/errors.ts';
+import { errorCodes, type ErrorCode } from '../../src/shared/errors.ts';
 import { createServer } from '../../src/shared/server.ts';
 import { sleep } from '../../src/shared/sleep.ts';
 
@@ -45,7 +45,7 @@ const cases: { name: string; service: 'gateway' | 'cart' | 'catalog'; request: s
 ];
 
 function expectShopError(response: RawResponse, code: ErrorCode) {
-  expect(response.status).toBe(errorStatus[code]);
+  expect(response.status).toBe(errorCodes[code]);
   expect(response.headers['content-type']).toMatch(/^application\/json/);
   const body = JSON.parse(response.body);
   expect(Object.keys(body)).toEqual(['error']);

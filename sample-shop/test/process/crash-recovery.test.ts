@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rmSync } from 'node:fs';
 import { launchService, launchShop, stopShop, waitHealthy, type LaunchedService } from '../../src/launcher.ts';
 import { shopEnvironment, adminToken, openServiceDb } from '../support/shop.ts';
@@ -39,9 +39,7 @@ async function killMidCheckout(victim: ServiceName) {
 
   const inFlight = checkout(url, cartId, goodCard, 'crash-1').catch((err: Error) => ({ status: 0, body: String(err) }));
   // wait until the stock is reserved, i.e. the checkout is between reservation and payment
-  const deadline = Date.now() + 5000;
-  while ((await totalStock(url, 'p-0040')) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  expect(await totalStock(url, 'p-0040')).toBe(before - 3);
+  await vi.waitFor(async () => expect(await totalStock(url, 'p-0040')).toBe(before - 3), { timeout: 5000 });
   const target = running.find((s) => s.name === victim)!;
   target.child.kill('SIGKILL');
   await target.exited;
@@ -50,13 +48,14 @@ async function killMidCheckout(victim: ServiceName) {
   await restart(victim, env);
 
   // The shopper retries with the same key: the order has been settled one way or the other.
-  let final = await checkout(url, cartId, goodCard, 'crash-1');
-  const until = Date.now() + 20_000;
-  while (final.status >= 400 && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 300));
-    final = await checkout(url, cartId, goodCard, 'crash-1');
-  }
-  expect(final.status).toBe(201);
+  const final = await vi.waitFor(
+    async () => {
+      const answer = await checkout(url, cartId, goodCard, 'crash-1');
+      expect(answer.status).toBe(201);
+      return answer;
+    },
+    { timeout: 20_000, interval: 300 },
+  );
   expect(['confirmed', 'payment_failed']).toContain(final.body.status);
 
   const ordersDb = await openServiceDb(env, 'orders');

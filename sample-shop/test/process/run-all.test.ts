@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { shopEnvironment } from '../support/shop.ts';
@@ -24,9 +24,7 @@ describe('npm run shop', () => {
     child.stderr.on('data', (d) => (output += d));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      const deadline = Date.now() + 60_000;
-      while (!output.includes('shop: ready') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(output).toContain('shop: ready');
+      await vi.waitFor(() => expect(output).toContain('shop: ready'), { timeout: 60_000, interval: 100 });
       for (const name of serviceNames) expect(await answers(env[`SHOPSCOPE_${name.toUpperCase()}_PORT`])).toBe(true);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -3,7 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
-import { freePort } from './free-port.ts';
+import { freePort } from '@shopscope/testkit';
 
 /** A throwaway PostgreSQL server for the test run: the Debian package's binaries, a temp cluster. */
 export interface TestPostgres {

@@ -7,7 +7,7 @@ import { FlagStore } from '../../src/shared/flags.ts';
 import { openDb, type Db } from '../../src/shared/db.ts';
 import { buildService, type BuiltService } from '../../src/services.ts';
 import { createDatabase } from './postgres.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '@shopscope/testkit';
 
 export const adminToken = 'test-admin-token';
 export const dbMode = (process.env.SHOP_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';

@@ -3,8 +3,8 @@ import { serviceEnv } from '../../src/launcher.ts';
 import { serviceNames } from '../../src/shared/config.ts';
 
 describe('service environment', () => {
-  it('marks the gateway, the shop edge, as not trusting inbound trace context', () => {
-    expect(serviceEnv('gateway', {}).SHOPSCOPE_TRUST_INBOUND_TRACE).toBe('false');
+  it('marks the gateway, the shop edge, as trusting inbound trace context only from its own pages', () => {
+    expect(serviceEnv('gateway', {}).SHOPSCOPE_TRUST_INBOUND_TRACE).toBe('same-origin');
     for (const name of serviceNames.filter((n) => n !== 'gateway')) {
       expect(serviceEnv(name, {}).SHOPSCOPE_TRUST_INBOUND_TRACE, name).toBeUndefined();
     }

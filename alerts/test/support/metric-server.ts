@@ -1,1 +1,0 @@
-export { MetricServer } from '@shopscope/testkit';

@@ -1,1 +1,0 @@
-export { freePort, startPrometheus, prometheusInstalled, type RunningPrometheus } from '@shopscope/testkit';
