@@ -25,6 +25,9 @@ if (hasStack) {
   const up = spawnSync(process.execPath, ['--import', 'tsx', 'stack/src/cli.ts', 'up'], { cwd: root, stdio: 'inherit' });
   if (up.status !== 0) process.exit(1);
 }
+// The back ends' ports as the stack defines them: its settings module, loaded through tsx (the
+// stack is not compiled) while the shop starts, so it costs the start no time of its own.
+const stackPortsLoading = hasStack ? stackSettingsPorts() : undefined;
 
 const children = [];
 let stopping = false;
@@ -38,7 +41,7 @@ function start(name, args, extraEnv = {}) {
 console.log('shopscope: starting the sample shop under the agent, with light demo traffic ...');
 // The six services are this process's children, launched through the compiled shop (built
 // above): no separate supervisor process, one Node process less in the demo's footprint.
-const { launchShop, stopShop, portOf } = await import(new URL('../sample-shop/dist/launcher.js', import.meta.url).href);
+const { launchShop, stopShop, portOf, serviceEnv } = await import(new URL('../sample-shop/dist/launcher.js', import.meta.url).href);
 const { runLightTraffic } = await import(new URL('../sample-shop/dist/light-traffic.js', import.meta.url).href);
 // The services write to the log file themselves: no line passes through this process.
 const shopLog = openSync(join(logDir, 'shop.log'), 'a');
@@ -80,27 +83,50 @@ writeFileSync(
     ...children.map(({ name, child }) => ({ name, pid: child.pid })),
   ]),
 );
+const stackPorts = await stackPortsLoading;
+const alertsPort = hasAlerts ? await evaluatorPort() : undefined;
 const readySeconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 
 const token = process.env.SHOPSCOPE_ADMIN_TOKEN || 'shopscope-admin';
-const port = (name, fallback) => process.env[name] || String(fallback);
-const jaeger = `http://127.0.0.1:${port('SHOPSCOPE_JAEGER_PORT', 16686)}`;
+const shop = `http://127.0.0.1:${portOf('gateway')}`;
+const metricsPort = (service) => serviceEnv(service, process.env).SHOPSCOPE_METRICS_PORT;
+const jaeger = `http://127.0.0.1:${stackPorts?.jaegerQuery}`; // used only with the stack
 console.log(`
 shopscope demo is running, ready in ${readySeconds}s (Ctrl-C stops everything)
-  storefront      http://127.0.0.1:8080/
-  shop API        http://127.0.0.1:8080/api/products   every answer carries x-transaction-id (its trace id)
-  fault flags     curl -H "Authorization: Bearer ${token}" http://127.0.0.1:8080/admin/flags
-                  curl -X PUT -H "Authorization: Bearer ${token}" -H 'content-type: application/json' -d '{"paymentFailureRate":0.5}' http://127.0.0.1:8080/admin/flags
-  shop metrics    http://127.0.0.1:9464/metrics (gateway) … 9469 (inventory)${hasStack ? `
-  Prometheus      http://127.0.0.1:${port('SHOPSCOPE_PROMETHEUS_PORT', 9090)}/graph   e.g. sum by (service) (rate(http_server_request_duration_seconds_count[1m]))
+  storefront      ${shop}/
+  shop API        ${shop}/api/products   every answer carries x-transaction-id (its trace id)
+  fault flags     curl -H "Authorization: Bearer ${token}" ${shop}/admin/flags
+                  curl -X PUT -H "Authorization: Bearer ${token}" -H 'content-type: application/json' -d '{"paymentFailureRate":0.5}' ${shop}/admin/flags
+  shop metrics    http://127.0.0.1:${metricsPort('gateway')}/metrics (gateway) … ${metricsPort('inventory')} (inventory)${hasStack ? `
+  Prometheus      http://127.0.0.1:${stackPorts.prometheus}/graph   e.g. sum by (service) (rate(http_server_request_duration_seconds_count[1m]))
   Jaeger (API)    ${jaeger}/api/traces/<x-transaction-id>   ${jaeger}/api/services   ${jaeger}/api/dependencies?endTs=<ms>&lookback=3600000
                   no web UI is bundled (the Jaeger Go module ships none): use the API, or Grafana's Jaeger data source on ${jaeger}
-  VictoriaLogs    http://127.0.0.1:${port('SHOPSCOPE_VICTORIALOGS_PORT', 9428)}/select/vmui/   (web UI; LogsQL e.g. trace_id:"<x-transaction-id>")
-  collector       OTLP 127.0.0.1:4317 (gRPC) / 4318 (HTTP), own metrics http://127.0.0.1:8888/metrics
+  VictoriaLogs    http://127.0.0.1:${stackPorts.victoriaLogs}/select/vmui/   (web UI; LogsQL e.g. trace_id:"<x-transaction-id>")
+  collector       OTLP 127.0.0.1:${stackPorts.otlpGrpc} (gRPC) / ${stackPorts.otlpHttp} (HTTP), own metrics http://127.0.0.1:${stackPorts.collectorMetrics}/metrics
   stack           npm run stack -- status   (each process's memory) | logs [component]` : ''}${hasAlerts ? `
-  alerts          http://127.0.0.1:9094/api/alerts   and /api/notifications` : ''}
+  alerts          http://127.0.0.1:${alertsPort}/api/alerts   and /api/notifications` : ''}
   logs            ${logDir}/
 `);
+
+/** The stack's ports from its own settings (`loadSettings`), the same environment `stack up` read. */
+async function stackSettingsPorts() {
+  const { tsImport } = await import('tsx/esm/api');
+  const { loadSettings } = await tsImport('../stack/src/settings.ts', import.meta.url);
+  return loadSettings(process.env).ports;
+}
+
+/** Where the evaluator listens: ALERTS_PORT, else its default, read by its own options module. */
+async function evaluatorPort() {
+  const compiled = new URL('../alerts/dist/options.js', import.meta.url);
+  const { DEFAULTS, optionsFromEnv } = existsSync(compiled)
+    ? await import(compiled.href)
+    : await (await import('tsx/esm/api')).tsImport('../alerts/src/options.ts', import.meta.url);
+  try {
+    return optionsFromEnv(process.env).port ?? DEFAULTS.port;
+  } catch {
+    return process.env.ALERTS_PORT; // a value the evaluator refuses: its log says why
+  }
+}
 
 async function stopAll(code) {
   if (stopping) return;

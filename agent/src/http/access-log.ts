@@ -8,7 +8,9 @@ import { ProtobufWriter } from '../export/protobuf-writer.ts';
 // The one access line per request, written by hand rather than through the general logger:
 // every field is the agent's own (normalised method, route template, status, duration, ids),
 // so there is nothing to redact and no object to serialise generically. The line has exactly
-// the schema of LOGGING.md (a test parses it); the OTLP copy carries the same fields.
+// the schema of LOGGING.md (a test parses it); the OTLP copy carries the same fields. Its level
+// follows the status as pino-http's does: 5xx `error`, 4xx `warn`, the rest `info`, so a burst
+// of server errors shows in the error-level log volume an alert can watch.
 
 export interface AccessEntry {
   method: string;
@@ -33,7 +35,11 @@ export function createAccessLogWriter(
   environment: string,
   slowMs: number,
 ): AccessLogWriter {
-  const head = `{"${FIELD.level}":"info","${FIELD.time}":"`;
+  const heads = {
+    info: `{"${FIELD.level}":"info","${FIELD.time}":"`,
+    warn: `{"${FIELD.level}":"warn","${FIELD.time}":"`,
+    error: `{"${FIELD.level}":"error","${FIELD.time}":"`,
+  } as const;
   const identity = `","${FIELD.service}":${JSON.stringify(service)},"${FIELD.environment}":${JSON.stringify(environment)}`;
   const tail = `,"${FIELD.msg}":"${ACCESS_MESSAGE}"}\n`;
   const routes = new Map<string, string>();
@@ -51,7 +57,7 @@ export function createAccessLogWriter(
     const slow = e.durationMs > slowMs;
     const experiments = e.experiments ? `,"${FIELD.experiments}":${JSON.stringify(e.experiments)}` : '';
     stdout.write(
-      `${head}${isoTime()}${identity},"${FIELD.traceId}":"${e.traceId}","${FIELD.spanId}":"${e.spanId}"${experiments}` +
+      `${heads[accessLevel(e.status)]}${isoTime()}${identity},"${FIELD.traceId}":"${e.traceId}","${FIELD.spanId}":"${e.spanId}"${experiments}` +
         `,"${FIELD.event}":"${ACCESS_EVENT}","${FIELD.http}":{"method":"${e.method}","route":${quotedRoute(e.route)},"status_code":${e.status},"duration_ms":${duration}}` +
         `${slow ? `,"${FIELD.slow}":true` : ''}${tail}`,
     );
@@ -76,18 +82,30 @@ interface AccessRecord {
 /** One reused record: encoding is synchronous, so nothing is allocated per line. */
 const record: AccessRecord = { entry: undefined, durationMs: 0, slow: false, timeMs: 0 };
 
-// What every access record shares, encoded once: severity, body and the event attribute.
-const constantPart = (() => {
+export type AccessLevel = 'info' | 'warn' | 'error';
+
+/** The access line's level for a status: 5xx `error`, 4xx `warn`, the rest `info`. */
+export function accessLevel(status: number): AccessLevel {
+  return status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+}
+
+// What every access record of one level shares, encoded once: severity, body and the event attribute.
+function encodeConstantPart(level: AccessLevel): Buffer {
   const w = new ProtobufWriter(256);
-  w.uint(2, severityNumbers.info);
-  w.string(3, 'info');
+  w.uint(2, severityNumbers[level]);
+  w.string(3, level);
   const body = w.begin(5);
   w.string(1, ACCESS_MESSAGE);
   w.end(body);
   writeKeyValue(w, 6, FIELD.event, ACCESS_EVENT);
   return Buffer.from(w.view());
-})();
+}
 
+const constantParts: Record<AccessLevel, Buffer> = {
+  info: encodeConstantPart('info'),
+  warn: encodeConstantPart('warn'),
+  error: encodeConstantPart('error'),
+};
 /**
  * The OTLP copy of an access line, written field by field: the same record writeLogRecord
  * would make from { event, http: { method, route, status_code, duration_ms }, slow?,
@@ -96,7 +114,7 @@ const constantPart = (() => {
 function writeAccessRecord(w: ProtobufWriter, r: AccessRecord): void {
   const e = r.entry!;
   writeLogTimes(w, r.timeMs);
-  w.raw(constantPart);
+  w.raw(constantParts[accessLevel(e.status)]);
   // attribute `http`: a KeyValueList (AnyValue field 6) of its four entries
   const kv = w.begin(6);
   w.string(1, FIELD.http);

@@ -72,4 +72,37 @@ describe('access log line', () => {
     expect(emitted).toHaveLength(1);
     expect(emitted[0]!.subarray(18).toString('hex')).toBe(Buffer.from(generic.view()).subarray(18).toString('hex'));
   });
+
+  it.each([
+    [200, 'info', 9],
+    [302, 'info', 9],
+    [404, 'warn', 13],
+    [499, 'warn', 13],
+    [500, 'error', 17],
+    [503, 'error', 17],
+  ])('logs status %i at %s, on stdout and in the OTLP copy (severity %i)', (status, level, severityNumber) => {
+    const out = capture();
+    const emitted: Buffer[] = [];
+    const otlp = {
+      emitEncoded: <T>(encode: (w: ProtobufWriter, item: T) => void, item: T) => {
+        const w = new ProtobufWriter(256);
+        encode(w, item);
+        emitted.push(Buffer.from(w.view()));
+      },
+    } as never;
+    createAccessLogWriter(out.stream, otlp, 'catalog', 'prod', 500)({ ...entry, status });
+    expect(JSON.parse(out.lines[0]!)).toMatchObject({ level, http: { status_code: status } });
+    const generic = new ProtobufWriter(256);
+    writeLogRecord(generic, {
+      timeMs: Date.now(),
+      severityNumber,
+      severityText: level,
+      body: 'request completed',
+      attributes: { event: 'http.request', http: { method: 'GET', route: '/products/:id', status_code: status, duration_ms: 4.123 } },
+      traceId: entry.traceId,
+      spanId: entry.spanId,
+      traceFlags: 1,
+    });
+    expect(emitted[0]!.subarray(18).toString('hex')).toBe(Buffer.from(generic.view()).subarray(18).toString('hex'));
+  });
 });

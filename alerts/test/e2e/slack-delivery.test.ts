@@ -136,7 +136,9 @@ describe('delivery to Slack', () => {
   it('delivers a flood of 200 pages within the channel rate limit and loses none', async () => {
     for (let i = 0; i < 200; i++) metrics.set('t_flood', { service: `svc-${i}` }, 1);
     // Slack lets 20 messages a second into the channel; the evaluator paces itself at 15/s.
-    const run = await startWithSlack(prometheus().url, flagRule('t_flood'), simplePolicy({ groupBy: "['...']" }), { ratePerChannel: 15 }, { ratePerChannel: 20, retryAfterSeconds: 1 });
+    // keep_firing_for: a scrape missed on a loaded machine must not resolve and re-page an alert
+    // (a second page for the same alert would count as a lost-or-duplicated delivery here)
+    const run = await startWithSlack(prometheus().url, flagRule('t_flood', { keepFiringFor: '2m' }), simplePolicy({ groupBy: "['...']" }), { ratePerChannel: 15 }, { ratePerChannel: 20, retryAfterSeconds: 1 });
     try {
       await vi.waitFor(() => present('200 pages', run.slack.callsOf('chat.postMessage').length >= 200), { timeout: 40_000, interval: 250 });
       await new Promise((r) => setTimeout(r, 1000));
@@ -159,7 +161,9 @@ describe('delivery to Slack', () => {
 
   it('loses none of 200 pages either when it is pushed past the limit and Slack answers 429', async () => {
     for (let i = 0; i < 200; i++) metrics.set('t_flood2', { service: `svc-${i}` }, 1);
-    const run = await startWithSlack(prometheus().url, flagRule('t_flood2'), simplePolicy({ groupBy: "['...']" }), { ratePerChannel: 100 }, { ratePerChannel: 25, retryAfterSeconds: 1 });
+    // keep_firing_for: a scrape missed on a loaded machine must not resolve and re-page an alert
+    // (a second page for the same alert would count as a lost-or-duplicated delivery here)
+    const run = await startWithSlack(prometheus().url, flagRule('t_flood2', { keepFiringFor: '2m' }), simplePolicy({ groupBy: "['...']" }), { ratePerChannel: 100 }, { ratePerChannel: 25, retryAfterSeconds: 1 });
     try {
       await vi.waitFor(() => present('200 pages', run.slack.callsOf('chat.postMessage').length >= 200), { timeout: 40_000, interval: 250 });
       await new Promise((r) => setTimeout(r, 1000));

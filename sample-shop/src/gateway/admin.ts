@@ -1,5 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ShopError } from '../shared/errors.ts';
 import { flagPatchSchema, type FlagStore } from '../shared/flags.ts';
@@ -24,8 +24,14 @@ export function requireAdmin(adminToken: string) {
   };
 }
 
+export interface AdminRouteOptions {
+  adminToken: string;
+  flags: FlagStore;
+  inventory: ServiceClient;
+}
+
 /** `GET|PUT /admin/flags` and `PUT /admin/stock/:productId`, behind the admin token. */
-export function registerAdminRoutes(app: FastifyInstance, options: { adminToken: string; flags: FlagStore; inventory: ServiceClient }) {
+export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, options) => {
   const onRequest = requireAdmin(options.adminToken);
 
   app.get('/admin/flags', { onRequest }, async () => {
@@ -46,4 +52,4 @@ export function registerAdminRoutes(app: FastifyInstance, options: { adminToken:
     const response = await options.inventory.call(`/stock/${encodeURIComponent(productId)}`, { method: 'PUT', body: request.body ?? {} });
     return response.body;
   });
-}
+};

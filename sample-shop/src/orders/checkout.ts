@@ -78,6 +78,22 @@ function requestHash(input: CheckoutInput): string {
     .digest('hex');
 }
 
+/** A cart line with the catalog's name and price at the time of the checkout. */
+interface PricedLine {
+  productId: string;
+  quantity: number;
+  name: string;
+  unitCents: number;
+}
+
+interface PricedCart {
+  lines: PricedLine[];
+  totalCents: number;
+}
+
+/** How a charge ended: approved, or not with the reason the order records. */
+type ChargeOutcome = { approved: true } | { approved: false; failureCode: string };
+
 export class Checkout {
   /** Orders this process is working on; the recovery sweep leaves them alone. */
   readonly inFlight = new Set<string>();
@@ -87,14 +103,26 @@ export class Checkout {
   }
 
   async run(input: CheckoutInput, idempotencyKey: string | undefined): Promise<CheckoutResult> {
-    const { db } = this.deps;
     const hash = requestHash(input);
-    if (idempotencyKey) {
-      const existing = await loadOrderByKey(db, idempotencyKey);
-      if (existing) return this.replay(existing, hash);
+    const earlier = idempotencyKey ? await loadOrderByKey(this.deps.db, idempotencyKey) : undefined;
+    if (earlier) return this.replay(earlier, hash);
+    const cart = await this.priceCart(input.cartId);
+    telemetry.checkoutStep({ step: 'cart_priced' });
+    const orderId = `o-${randomUUID()}`;
+    this.inFlight.add(orderId);
+    try {
+      const created = await this.createOrder(orderId, input, idempotencyKey, hash, cart);
+      if (!created) return await this.answerRefused(input.cartId, idempotencyKey, hash);
+      return await this.process(orderId, input, cart);
+    } finally {
+      this.inFlight.delete(orderId);
     }
-    const cart = await this.deps.cart.get<CartView>(`/carts/${encodeURIComponent(input.cartId)}`);
-    if (cart.status !== 'open') throw new ShopError('cart_closed', `cart ${input.cartId} is already checked out`);
+  }
+
+  /** The open cart's lines with the catalog's names and prices, and their total. */
+  private async priceCart(cartId: string): Promise<PricedCart> {
+    const cart = await this.deps.cart.get<CartView>(`/carts/${encodeURIComponent(cartId)}`);
+    if (cart.status !== 'open') throw new ShopError('cart_closed', `cart ${cartId} is already checked out`);
     if (cart.items.length === 0) throw new ShopError('cart_empty', 'the cart is empty');
     const products = await productsByIds<CatalogProduct>(this.deps.catalog, cart.items.map((i) => i.productId));
     const lines = cart.items.map((item) => {
@@ -102,43 +130,39 @@ export class Checkout {
       if (!product) throw new ShopError('product_not_found', `product ${item.productId} is no longer sold`);
       return { ...item, name: product.name, unitCents: Math.round(product.price.amount * 100) };
     });
-    const totalCents = lines.reduce((sum, l) => sum + l.unitCents * l.quantity, 0);
-    telemetry.checkoutStep({ step: 'cart_priced' });
+    return { lines, totalCents: lines.reduce((sum, l) => sum + l.unitCents * l.quantity, 0) };
+  }
 
-    const orderId = `o-${randomUUID()}`;
+  /** Inserts the pending order and its lines; false (nothing inserted) when the key was used already or the cart has a live order. */
+  private async createOrder(orderId: string, input: CheckoutInput, idempotencyKey: string | undefined, hash: string, cart: PricedCart): Promise<boolean> {
     const now = Date.now();
-    this.inFlight.add(orderId);
-    try {
-      const created = await db.transaction(async (tx) => {
-        // Refused (no row) when the key was used already or the cart has a live order.
-        const inserted = await tx.run(
-          `INSERT INTO orders_orders (id, idempotency_key, request_hash, cart_id, email, status, failure_code, total_cents, currency, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          [orderId, idempotencyKey ?? null, hash, input.cartId, input.email, totalCents, currency, now, now],
-        );
-        if (inserted === 0) return false;
-        for (const line of lines) {
-          await tx.run('INSERT INTO orders_items (order_id, product_id, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?)', [
-            orderId,
-            line.productId,
-            line.name,
-            line.quantity,
-            line.unitCents,
-          ]);
-        }
-        return true;
-      });
-      if (!created) {
-        // Another request with the same key got there first: answer as it does.
-        const existing = idempotencyKey ? await loadOrderByKey(db, idempotencyKey) : undefined;
-        if (existing) return this.replay(existing, hash);
-        // Another checkout of this cart (another key) is under way or confirmed: one charge per cart.
-        throw new ShopError('cart_checked_out', `cart ${input.cartId} is being checked out or was checked out already`);
+    return this.deps.db.transaction(async (tx) => {
+      const inserted = await tx.run(
+        `INSERT INTO orders_orders (id, idempotency_key, request_hash, cart_id, email, status, failure_code, total_cents, currency, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [orderId, idempotencyKey ?? null, hash, input.cartId, input.email, cart.totalCents, currency, now, now],
+      );
+      if (inserted === 0) return false;
+      for (const line of cart.lines) {
+        await tx.run('INSERT INTO orders_items (order_id, product_id, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?)', [
+          orderId,
+          line.productId,
+          line.name,
+          line.quantity,
+          line.unitCents,
+        ]);
       }
-      return await this.process(orderId, input, lines, totalCents);
-    } finally {
-      this.inFlight.delete(orderId);
-    }
+      return true;
+    });
+  }
+
+  /** The answer when the database refused the new order. */
+  private async answerRefused(cartId: string, idempotencyKey: string | undefined, hash: string): Promise<CheckoutResult> {
+    // Another request with the same key got there first: answer as it does.
+    const existing = idempotencyKey ? await loadOrderByKey(this.deps.db, idempotencyKey) : undefined;
+    if (existing) return this.replay(existing, hash);
+    // Another checkout of this cart (another key) is under way or confirmed: one charge per cart.
+    throw new ShopError('cart_checked_out', `cart ${cartId} is being checked out or was checked out already`);
   }
 
   private async replay(order: OrderRow, hash: string): Promise<CheckoutResult> {
@@ -154,21 +178,26 @@ export class Checkout {
     return resultOf(current ?? order);
   }
 
-  private async process(
-    orderId: string,
-    input: CheckoutInput,
-    lines: { productId: string; quantity: number }[],
-    totalCents: number,
-  ): Promise<CheckoutResult> {
+  /** Reserves the stock, charges the card, and settles the order on the charge's outcome. */
+  private async process(orderId: string, input: CheckoutInput, cart: PricedCart): Promise<CheckoutResult> {
     const { db } = this.deps;
-    // The business events of a settled checkout: counter, log event and span event together.
-    const settled = (status: OrderRow['status'], failureCode: string | null) => {
-      const amount = totalCents / 100;
-      if (status === 'confirmed') telemetry.orderPlaced({ orderId, amount, currency, items: lines.length });
-      else if (status === 'payment_failed') telemetry.paymentFailed({ orderId, reason: failureCode ?? 'payment_failed', amount, currency });
-      telemetry.checkoutStep({ step: status, orderId });
-    };
+    const settled = { id: orderId, totalCents: cart.totalCents, items: cart.lines.length };
+    await this.reserveStock(orderId, cart.lines, settled);
+    telemetry.checkoutStep({ step: 'stock_reserved', orderId });
+    const outcome = await this.charge(orderId, input.payment, cart.totalCents);
+    if (outcome.approved) {
+      await confirmOrder(db, this.deps, { id: orderId, cart_id: input.cartId });
+      reportSettled(settled, 'confirmed', null);
+      return { orderId, status: 'confirmed', total: money(cart.totalCents) };
+    }
+    await failOrder(db, this.deps, { id: orderId }, 'payment_failed', outcome.failureCode);
+    reportSettled(settled, 'payment_failed', outcome.failureCode);
+    return { orderId, status: 'payment_failed', total: money(cart.totalCents), failureReason: outcome.failureCode };
+  }
 
+  /** Reserves the lines' stock; if inventory refuses or is away, the order fails and the error is rethrown. */
+  private async reserveStock(orderId: string, lines: PricedLine[], settled: SettledOrder): Promise<void> {
+    const { db } = this.deps;
     try {
       await this.deps.inventory.post('/reservations', {
         orderId,
@@ -180,52 +209,49 @@ export class Checkout {
       // Inventory unreachable: the order fails all the same, without its release (see README,
       // "Not finished": a reservation that lands after this stays reserved).
       await failOrder(db, this.deps, { id: orderId }, 'failed', code).catch(() => settleOrder(db, orderId, 'failed', code));
-      settled('failed', code);
+      reportSettled(settled, 'failed', code);
       throw err;
     }
+  }
 
-    telemetry.checkoutStep({ step: 'stock_reserved', orderId });
-    let outcome: 'approved' | 'declined' | 'unknown';
-    let failureCode = 'payment_failed';
+  /** Charges the card; a charge whose outcome is unknown (a timeout) is voided and counts as not approved. */
+  private async charge(orderId: string, payment: CheckoutInput['payment'], totalCents: number): Promise<ChargeOutcome> {
     try {
       await this.deps.payments.post(
         '/charges',
-        {
-          orderId,
-          amountCents: totalCents,
-          currency,
-          card: { number: input.payment.cardNumber, expiry: input.payment.expiry, cvv: input.payment.cvv },
-        },
+        { orderId, amountCents: totalCents, currency, card: { number: payment.cardNumber, expiry: payment.expiry, cvv: payment.cvv } },
         { timeoutMs: this.deps.paymentTimeoutMs },
       );
-      outcome = 'approved';
+      return { approved: true };
     } catch (err) {
       if (err instanceof ShopError && (err.code === 'card_declined' || err.code === 'payment_provider_error')) {
-        outcome = 'declined';
-        failureCode = err.code;
-      } else {
-        outcome = 'unknown';
-        failureCode = 'payment_timeout';
+        return { approved: false, failureCode: err.code };
       }
     }
-
-    if (outcome === 'unknown') {
-      // The provider may still charge: void first, so that no charge survives a failed order.
-      try {
-        await this.deps.payments.post(`/charges/${encodeURIComponent(orderId)}/void`, {});
-        outcome = 'declined';
-      } catch {
-        throw new ShopError('service_unavailable', 'payment outcome unknown; the order will be settled shortly', { orderId });
-      }
-    }
-
-    if (outcome === 'approved') {
-      await confirmOrder(db, this.deps, { id: orderId, cart_id: input.cartId });
-      settled('confirmed', null);
-      return { orderId, status: 'confirmed', total: money(totalCents) };
-    }
-    await failOrder(db, this.deps, { id: orderId }, 'payment_failed', failureCode);
-    settled('payment_failed', failureCode);
-    return { orderId, status: 'payment_failed', total: money(totalCents), failureReason: failureCode };
+    await this.voidCharge(orderId);
+    return { approved: false, failureCode: 'payment_timeout' };
   }
+
+  /** The provider may still charge: void first, so that no charge survives a failed order. */
+  private async voidCharge(orderId: string): Promise<void> {
+    try {
+      await this.deps.payments.post(`/charges/${encodeURIComponent(orderId)}/void`, {});
+    } catch {
+      throw new ShopError('service_unavailable', 'payment outcome unknown; the order will be settled shortly', { orderId });
+    }
+  }
+}
+
+interface SettledOrder {
+  id: string;
+  totalCents: number;
+  items: number;
+}
+
+/** The business events of a settled checkout: counter, log event and span event together. */
+function reportSettled(order: SettledOrder, status: Exclude<OrderRow['status'], 'pending'>, failureCode: string | null): void {
+  const amount = order.totalCents / 100;
+  if (status === 'confirmed') telemetry.orderPlaced({ orderId: order.id, amount, currency, items: order.items });
+  else if (status === 'payment_failed') telemetry.paymentFailed({ orderId: order.id, reason: failureCode ?? 'payment_failed', amount, currency });
+  telemetry.checkoutStep({ step: status, orderId: order.id });
 }

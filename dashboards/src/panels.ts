@@ -1,0 +1,97 @@
+// Panel builders with the house defaults: every panel names its data source and its size on the
+// 24-column grid; the dashboard builder places panels left to right, row after row.
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as barchart from '@grafana/grafana-foundation-sdk/barchart';
+import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
+import * as logs from '@grafana/grafana-foundation-sdk/logs';
+import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { jaeger, prometheus, victoriaLogs } from './datasources.ts';
+
+type Source = typeof prometheus | typeof jaeger | typeof victoriaLogs;
+
+export interface PanelSpec {
+  title: string;
+  /** What the panel answers; a panel that is empty without a fault says "Empty unless …". */
+  description: string;
+  source: Source;
+  targets: cog.Builder<cog.Dataquery>[];
+  /** Width in grid columns (of 24) and height in rows (of 30 px). */
+  w: number;
+  h: number;
+  unit?: string;
+}
+
+export function timeSeriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
+    .span(spec.w).height(spec.h).unit(spec.unit ?? 'short')
+    .lineWidth(1).fillOpacity(10).showPoints(common.VisibilityMode.Never)
+    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom));
+}
+
+export function statPanel(spec: PanelSpec): stat.PanelBuilder {
+  return new stat.PanelBuilder()
+    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
+    .span(spec.w).height(spec.h).unit(spec.unit ?? 'short')
+    .graphMode(common.BigValueGraphMode.Area)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
+}
+
+export function barPanel(spec: PanelSpec): barchart.PanelBuilder {
+  return new barchart.PanelBuilder()
+    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
+    .span(spec.w).height(spec.h).unit(spec.unit ?? 'short')
+    .orientation(common.VizOrientation.Horizontal).showValue(common.VisibilityMode.Auto)
+    // instant vectors come as one frame per series: join them into one row per label value
+    .withTransformation({ id: 'reduce', options: { reducers: ['lastNotNull'] } });
+}
+
+export function tablePanel(spec: PanelSpec): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
+    .span(spec.w).height(spec.h).unit(spec.unit ?? 'short');
+}
+
+export function heatmapPanel(spec: PanelSpec): heatmap.PanelBuilder {
+  return new heatmap.PanelBuilder()
+    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
+    .span(spec.w).height(spec.h)
+    .calculate(false)
+    .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Oranges').scale(heatmap.HeatmapColorScale.Exponential).exponent(0.5).steps(64).reverse(false))
+    .yAxis(new heatmap.YAxisConfigBuilder().unit(spec.unit ?? 's'))
+    .exemplarsColor('rgba(255,0,255,0.7)')
+    .showLegend();
+}
+
+export function nodeGraphPanel(spec: PanelSpec): nodegraph.PanelBuilder {
+  return new nodegraph.PanelBuilder()
+    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
+    .span(spec.w).height(spec.h);
+}
+
+export function logsPanel(spec: PanelSpec): logs.PanelBuilder {
+  return new logs.PanelBuilder()
+    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
+    .span(spec.w).height(spec.h)
+    .showTime(true).wrapLogMessage(true).enableLogDetails(true).sortOrder(common.LogsSortOrder.Descending);
+}
+
+/** A Prometheus label-values variable, `All` selected: Grafana expands All to every value as a regex. */
+export function labelVariable(name: string, label: string, metric: string, labelName: string): dashboard.QueryVariableBuilder {
+  const query = `label_values(${metric}, ${labelName})`;
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label).datasource(prometheus).query(query).definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true).includeAll(true)
+    .current({ selected: true, text: ['All'], value: ['$__all'] });
+}
+
+/** A link to another board of this folder, keeping the time range and the variables. */
+export function boardLink(title: string, uid: string): dashboard.DashboardLinkBuilder {
+  return new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(`/d/${uid}`).keepTime(true).includeVars(true).icon('dashboard');
+}
