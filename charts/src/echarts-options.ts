@@ -36,7 +36,7 @@ export function timeSeriesOption(panel: TimeSeriesPanel): Option {
     grid: { left: 64, right: 16, top: 36, bottom: legend ? 48 : 28 },
     // one line of legend, paged: a wrapped legend would run over the time axis' labels
     legend: legend ? { data: withPoints.map((s) => s.name), bottom: 4, left: 8, right: 8, textStyle: { color: theme.muted, fontSize: 10 }, itemHeight: 6, type: 'scroll' } : undefined,
-    xAxis: { type: 'time', ...axisStyle, splitLine: { show: false } },
+    xAxis: { type: 'time', ...axisStyle, splitLine: { show: false }, ...(panel.range ? { min: panel.range.fromMs, max: panel.range.toMs } : {}) },
     yAxis: { type: 'value', ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: (v: number) => formatValue(v, panel.unit) } },
     series: [
       ...withPoints.map((series) => ({ type: 'line', name: series.name, data: series.points, showSymbol: series.points.length < 3, lineStyle: { width: 1.5 }, connectNulls: false })),

@@ -21,6 +21,11 @@ export interface TimeSeriesPanel {
   unit?: string;
   series: TimeSeries[];
   markers?: Marker[];
+  /**
+   * The time axis from and to (ms since the epoch), as the query's range: without it the axis
+   * spans the data, and one or a few timestamps get an axis of days.
+   */
+  range?: { fromMs: number; toMs: number };
 }
 
 export interface BarPanel {

@@ -2,7 +2,7 @@
 // text, places panels on the board's grid, and lets the process exit (every chart disposed).
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { renderBoardSvg, renderPanelSvg, svgToPng, type Panel } from '@shopscope/charts';
+import { renderBoardSvg, renderPanelSvg, svgToPng, type Panel, type TimeSeriesPanel } from '@shopscope/charts';
 
 const now = Date.UTC(2026, 0, 1, 12);
 const points = (n: number) => Array.from({ length: n }, (_, i) => [now + i * 15_000, i % 7] as [number, number]);
@@ -54,6 +54,19 @@ describe('renderPanelSvg', () => {
     const line = svg.match(/<path d="M[^"]+"[^>]*fill="none"/g) ?? [];
     expect(line.length).toBeGreaterThan(0);
     expect(line.some((path) => (path.match(/L/g) ?? []).length >= 29)).toBe(true);
+  });
+
+  it('spans the time axis over the given range, not over days, when the data has one timestamp', () => {
+    const onePoint: TimeSeriesPanel = { kind: 'timeseries', title: 'One sample', series: [{ name: 'a', points: [[now, 1]] }] };
+    // the axis' hh:mm labels, as minutes of the day (local time: only their gaps are compared)
+    const gaps = (svg: string) => {
+      const minutes = [...svg.matchAll(/>(\d\d):(\d\d)</g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      return minutes.slice(1).map((m, i) => (m - minutes[i]! + 1440) % 1440);
+    };
+    const ranged = gaps(renderPanelSvg({ ...onePoint, range: { fromMs: now - 15 * 60_000, toMs: now } }, size));
+    expect(ranged.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...ranged)).toBeLessThanOrEqual(5);
+    expect(Math.max(...gaps(renderPanelSvg(onePoint, size)))).toBeGreaterThanOrEqual(60);
   });
 });
 

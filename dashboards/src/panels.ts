@@ -11,6 +11,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { jaeger, prometheus, victoriaLogs } from './datasources.ts';
+import { logsql, prom, refIdOf } from './queries.ts';
 
 type Source = typeof prometheus | typeof jaeger | typeof victoriaLogs;
 
@@ -24,6 +25,31 @@ export interface PanelSpec {
   w: number;
   h: number;
   unit?: string;
+}
+
+/** A panel's words and size: a PanelSpec without its data source and queries. */
+export type PanelFrame = Omit<PanelSpec, 'source' | 'targets'>;
+
+/** One line of a Prometheus time series: its PromQL and its legend. */
+export type PromLine = [expr: string, legend: string];
+
+/**
+ * A Prometheus time series of one or more lines (queries A, B, C… in the order given);
+ * `exemplar` asks every query for exemplars, points that open their trace.
+ */
+export function promTimeSeriesPanel(frame: PanelFrame & { exemplar?: boolean }, lines: PromLine[]): timeseries.PanelBuilder {
+  const { exemplar, ...spec } = frame;
+  return timeSeriesPanel({ ...spec, source: prometheus, targets: lines.map(([expr, legend], i) => prom(refIdOf(i), expr, { legend, exemplar })) });
+}
+
+/** A LogsQL `stats` pipe over time (VictoriaLogs), one line per group, named by `legend`. */
+export function logStatsTimeSeriesPanel(frame: PanelFrame, query: string, legend: string): timeseries.PanelBuilder {
+  return timeSeriesPanel({ ...frame, source: victoriaLogs, targets: [logsql('A', query, 'statsRange', legend)] });
+}
+
+/** The log lines a LogsQL filter selects (VictoriaLogs), newest first. */
+export function logLinesPanel(frame: PanelFrame, filter: string): logs.PanelBuilder {
+  return logsPanel({ ...frame, source: victoriaLogs, targets: [logsql('A', filter, 'instant')] });
 }
 
 export function timeSeriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
@@ -89,6 +115,17 @@ export function labelVariable(name: string, label: string, metric: string, label
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalAsc)
     .multi(true).includeAll(true)
     .current({ selected: true, text: ['All'], value: ['$__all'] });
+}
+
+/**
+ * Prometheus label-values variables over one metric, each narrowed by those before it (service
+ * within the selected jobs, instance within the selected services): [name, label, label name].
+ */
+export function narrowingLabelVariables(metric: string, variables: [name: string, label: string, labelName: string][]): dashboard.QueryVariableBuilder[] {
+  return variables.map(([name, label, labelName], i) => {
+    const narrowedBy = variables.slice(0, i).map(([before, , beforeLabel]) => `${beforeLabel}=~"$${before}"`).join(', ');
+    return labelVariable(name, label, narrowedBy ? `${metric}{${narrowedBy}}` : metric, labelName);
+  });
 }
 
 /** A link to another board of this folder, keeping the time range and the variables. */

@@ -15,6 +15,9 @@ export interface PromOptions {
   format?: 'time_series' | 'heatmap' | 'table';
 }
 
+/** The refId of a panel's nth query (from 0): A, B, C… */
+export const refIdOf = (index: number): string => String.fromCharCode(65 + index);
+
 export function prom(refId: string, expr: string, options: PromOptions = {}): cog.Builder<cog.Dataquery> {
   const query = new promql.DataqueryBuilder().datasource(prometheus).refId(refId).expr(expr).legendFormat(options.legend ?? '__auto');
   if (options.exemplar) query.exemplar(true);

@@ -6,16 +6,15 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchShop, serviceNames, stopShop, type LaunchedService } from '@shopscope/sample-shop';
 import { buildAll, down, loadSettings, PORT_VARIABLES, up, type StackSettings } from '@shopscope/stack';
-import { freePort, shiftedPort, testEnvironment } from '@shopscope/testkit';
+import { freePort, shiftedPort, testEnvironment, launchChromium } from '@shopscope/testkit';
 import { jaegerTrace, logsQuery, promQuery, type LogRow, type TraceSpan } from './backends.ts';
 
 const agentBuilt = existsSync(new URL('../../agent/dist/register.js', import.meta.url));
 const bundleBuilt = existsSync(new URL('../../sample-shop/storefront/dist/telemetry.js', import.meta.url));
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Every moved port stays below Linux's ephemeral range (32768 and up): with +29000 the collector's
 // metrics port (37888) was now and then held by an outgoing connection of a concurrent load test
 // and the collector could not start. +15000 puts the highest (Jaeger's 16686) at 31686.
@@ -89,7 +88,6 @@ async function storefrontLogs(what: string, filter: string, done: (rows: LogRow[
 
 describe.skipIf(!agentBuilt || !bundleBuilt)('real-user monitoring of the storefront (Faro in Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: npm test installs Debian's chromium package`);
     // the collector's CORS origin and the gateway must agree on the storefront's port
     env.SHOPSCOPE_STOREFRONT_PORT = String(await freePort());
     settings = loadSettings(env);
@@ -120,11 +118,7 @@ describe.skipIf(!agentBuilt || !bundleBuilt)('real-user monitoring of the storef
       throw new Error(`${err.message}; last lines:\n${lastLines.join('\n')}`);
     });
     storefront = `http://127.0.0.1:${settings.ports.storefront}/`;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 45 * 60_000);
 
   afterAll(async () => {

@@ -7,3 +7,4 @@ export { FakeSlack, type FakeSlackCall, type FakeSlackMessage, type FakeSlackOpt
 export { MetricServer } from './metric-server.ts';
 export { testEnvironment, shiftedPort, STACK_TEST_SHIFTS, SHIFTED_PORTS, type TestStackName } from './stack-env.ts';
 export { present } from './present.ts';
+export { launchChromium, chromiumPath } from './chromium.ts';

@@ -8,6 +8,19 @@ function capture(): { stream: { write(line: string): boolean }; lines: string[] 
   return { stream: { write: (line: string) => lines.push(line) > 0 }, lines };
 }
 
+/** An OtlpLogs stand-in that keeps each encoded record. */
+function captureOtlp(): { otlp: never; emitted: Buffer[] } {
+  const emitted: Buffer[] = [];
+  const otlp = {
+    emitEncoded: <T>(encode: (w: ProtobufWriter, item: T) => void, item: T) => {
+      const w = new ProtobufWriter(256);
+      encode(w, item);
+      emitted.push(Buffer.from(w.view()));
+    },
+  } as never;
+  return { otlp, emitted };
+}
+
 const entry = {
   method: 'GET',
   route: '/products/:id',
@@ -40,14 +53,7 @@ describe('access log line', () => {
 
   it('flags slow requests, carries experiments and stays valid JSON for odd routes and names', () => {
     const out = capture();
-    const emitted: Buffer[] = [];
-    const otlp = {
-      emitEncoded: <T>(encode: (w: ProtobufWriter, item: T) => void, item: T) => {
-        const w = new ProtobufWriter(256);
-        encode(w, item);
-        emitted.push(Buffer.from(w.view()));
-      },
-    } as never;
+    const { otlp, emitted } = captureOtlp();
     createAccessLogWriter(out.stream, otlp, 'svc "quoted"', 'dev', 10)({
       ...entry,
       route: '/a"b\\c/:id',
@@ -82,14 +88,7 @@ describe('access log line', () => {
     [503, 'error', 17],
   ])('logs status %i at %s, on stdout and in the OTLP copy (severity %i)', (status, level, severityNumber) => {
     const out = capture();
-    const emitted: Buffer[] = [];
-    const otlp = {
-      emitEncoded: <T>(encode: (w: ProtobufWriter, item: T) => void, item: T) => {
-        const w = new ProtobufWriter(256);
-        encode(w, item);
-        emitted.push(Buffer.from(w.view()));
-      },
-    } as never;
+    const { otlp, emitted } = captureOtlp();
     createAccessLogWriter(out.stream, otlp, 'catalog', 'prod', 500)({ ...entry, status });
     expect(JSON.parse(out.lines[0]!)).toMatchObject({ level, http: { status_code: status } });
     const generic = new ProtobufWriter(256);

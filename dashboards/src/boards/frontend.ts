@@ -4,7 +4,7 @@
 import type * as dashboardTypes from '@grafana/grafana-foundation-sdk/dashboard';
 import { newBoard } from '../board.ts';
 import { victoriaLogs } from '../datasources.ts';
-import { barPanel, logsPanel, tablePanel, timeSeriesPanel } from '../panels.ts';
+import { barPanel, logLinesPanel, logStatsTimeSeriesPanel, tablePanel } from '../panels.ts';
 import { logsql } from '../queries.ts';
 import { uids } from '../uids.ts';
 
@@ -21,20 +21,13 @@ export function frontendBoard(): dashboardTypes.Dashboard {
       source: victoriaLogs, w: 24, h: 8,
       targets: [logsql('A', `${vitals} | stats by (url.full, measurement.name) quantile(0.75, measurement.value) as p75`, 'stats')],
     }))
-    .withPanel(timeSeriesPanel({
-      title: 'Page load vitals p75 over time', description: `TTFB and FCP of page loads, 75th percentile. ${notReporting}`,
-      source: victoriaLogs, w: 12, h: 8, unit: 'ms',
-      targets: [logsql('A', `${vitals} measurement.name:in(ttfb, fcp, lcp) | stats by (measurement.name) quantile(0.75, measurement.value) as p75`, 'statsRange', '{{measurement.name}}')],
-    }))
+    .withPanel(logStatsTimeSeriesPanel({ title: 'Page load vitals p75 over time', description: `TTFB and FCP of page loads, 75th percentile. ${notReporting}`, w: 12, h: 8, unit: 'ms' },
+      `${vitals} measurement.name:in(ttfb, fcp, lcp) | stats by (measurement.name) quantile(0.75, measurement.value) as p75`, '{{measurement.name}}'))
     .withPanel(barPanel({
       title: 'Browser errors per page', description: 'Uncaught errors, rejections and console.error lines the browsers reported, per page. Empty unless a page throws.',
       source: victoriaLogs, w: 12, h: 8,
       targets: [logsql('A', `${errors} | stats by (url.full) count() as errors`, 'stats', '{{url.full}}')],
     }))
-    .withPanel(logsPanel({
-      title: 'Browser errors', description: 'The errors themselves, with their stack, page and session. Empty unless a page throws.',
-      source: victoriaLogs, w: 24, h: 8,
-      targets: [logsql('A', errors, 'instant')],
-    }))
+    .withPanel(logLinesPanel({ title: 'Browser errors', description: 'The errors themselves, with their stack, page and session. Empty unless a page throws.', w: 24, h: 8 }, errors))
     .build();
 }

@@ -6,7 +6,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { readSloFile, SHIPPED_SLO, type Slo } from '@shopscope/alerts';
 import { newBoard } from '../board.ts';
 import { prometheus } from '../datasources.ts';
-import { barPanel, boardLink, tablePanel, timeSeriesPanel } from '../panels.ts';
+import { barPanel, boardLink, promTimeSeriesPanel, tablePanel } from '../panels.ts';
 import { prom } from '../queries.ts';
 import { uids } from '../uids.ts';
 
@@ -25,20 +25,13 @@ const sloVariable = (slos: Slo[]) =>
     .multi(true).includeAll(true).current({ selected: true, text: ['All'], value: ['$__all'] });
 
 export function sloBoard(slos: Slo[] = readSloFile(SHIPPED_SLO)): dashboardTypes.Dashboard {
-  return newBoard(uids.slo, 'SLOs and alerts', "Each SLO's burn rate and remaining error budget; which alerts fire and which paged.")
-    .withVariable(sloVariable(slos))
+  return newBoard(uids.slo, 'SLOs and alerts', "Each SLO's burn rate and remaining error budget; which alerts fire and which paged.", [sloVariable(slos)])
     .link(boardLink('Service overview', uids.serviceOverview))
     .link(boardLink('Business KPIs', uids.business))
-    .withPanel(timeSeriesPanel({
-      title: 'Burn rate, 1 h and 6 h windows', description: `Error ratio over the window divided by the error budget: 14.4 over 1 h (or 6 over 6 h) pages, 1 spends the budget exactly over the SLO period. ${noErrorsNote}`,
-      source: prometheus, w: 12, h: 8,
-      targets: [prom('A', burn('1h', slos), { legend: '{{slo}} 1h' }), prom('B', burn('6h', slos), { legend: '{{slo}} 6h' })],
-    }))
-    .withPanel(timeSeriesPanel({
-      title: 'Burn rate, 5 m and 30 m windows', description: `The short windows of the page conditions: they confirm the burn is still going on. ${noErrorsNote}`,
-      source: prometheus, w: 12, h: 8,
-      targets: [prom('A', burn('5m', slos), { legend: '{{slo}} 5m' }), prom('B', burn('30m', slos), { legend: '{{slo}} 30m' })],
-    }))
+    .withPanel(promTimeSeriesPanel({ title: 'Burn rate, 1 h and 6 h windows', description: `Error ratio over the window divided by the error budget: 14.4 over 1 h (or 6 over 6 h) pages, 1 spends the budget exactly over the SLO period. ${noErrorsNote}`, w: 12, h: 8 },
+      [[burn('1h', slos), '{{slo}} 1h'], [burn('6h', slos), '{{slo}} 6h']]))
+    .withPanel(promTimeSeriesPanel({ title: 'Burn rate, 5 m and 30 m windows', description: `The short windows of the page conditions: they confirm the burn is still going on. ${noErrorsNote}`, w: 12, h: 8 },
+      [[burn('5m', slos), '{{slo}} 5m'], [burn('30m', slos), '{{slo}} 30m']]))
     .withPanel(barPanel({
       title: 'Error budget remaining (3 d)', description: `Share of the error budget left, judged on the last 3 days (the longest window recorded); below 0 the SLO is broken. ${noErrorsNote}`,
       source: prometheus, w: 12, h: 8, unit: 'percentunit',
@@ -55,23 +48,13 @@ export function sloBoard(slos: Slo[] = readSloFile(SHIPPED_SLO)): dashboardTypes
       source: prometheus, w: 12, h: 8,
       targets: [prom('A', 'sum by (alertname, severity) (shopscope_alerts_firing)', { instant: true, format: 'table' })],
     }))
-    .withPanel(timeSeriesPanel({
-      title: 'Pages sent', description: 'Alerts announced in a new page, per alert. Empty unless an alert has paged.',
-      source: prometheus, w: 12, h: 8,
-      targets: [prom('A', 'sum by (alertname) (increase(shopscope_alerts_pages_total[$__rate_interval]))', { legend: '{{alertname}}' })],
-    }))
-    .withPanel(timeSeriesPanel({
-      title: 'Alerts by state', description: 'Pending, firing and resolved alerts the evaluator holds.',
-      source: prometheus, w: 12, h: 8,
-      targets: [prom('A', 'sum by (state) (shopscope_alerts_alerts)', { legend: '{{state}}' })],
-    }))
-    .withPanel(timeSeriesPanel({
-      title: 'Notifications delivered and waiting', description: 'Messages delivered to each receiver per kind (post, update, reply), and those still waiting.',
-      source: prometheus, w: 12, h: 8,
-      targets: [
-        prom('A', 'sum by (receiver, kind) (increase(shopscope_alerts_notifications_sent_total[$__rate_interval]))', { legend: '{{receiver}} {{kind}}' }),
-        prom('B', 'sum(shopscope_alerts_notifications_pending)', { legend: 'waiting' }),
-      ],
-    }))
+    .withPanel(promTimeSeriesPanel({ title: 'Pages sent', description: 'Alerts announced in a new page, per alert. Empty unless an alert has paged.', w: 12, h: 8 },
+      [['sum by (alertname) (increase(shopscope_alerts_pages_total[$__rate_interval]))', '{{alertname}}']]))
+    .withPanel(promTimeSeriesPanel({ title: 'Alerts by state', description: 'Pending, firing and resolved alerts the evaluator holds.', w: 12, h: 8 },
+      [['sum by (state) (shopscope_alerts_alerts)', '{{state}}']]))
+    .withPanel(promTimeSeriesPanel({ title: 'Notifications delivered and waiting', description: 'Messages delivered to each receiver per kind (post, update, reply), and those still waiting.', w: 12, h: 8 }, [
+      ['sum by (receiver, kind) (increase(shopscope_alerts_notifications_sent_total[$__rate_interval]))', '{{receiver}} {{kind}}'],
+      ['sum(shopscope_alerts_notifications_pending)', 'waiting'],
+    ]))
     .build();
 }

@@ -4,7 +4,7 @@ import type * as dashboardTypes from '@grafana/grafana-foundation-sdk/dashboard'
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { newBoard } from '../board.ts';
 import { jaeger, prometheus } from '../datasources.ts';
-import { boardLink, heatmapPanel, tablePanel, timeSeriesPanel } from '../panels.ts';
+import { boardLink, heatmapPanel, promTimeSeriesPanel, tablePanel } from '../panels.ts';
 import { jaegerSearch, prom } from '../queries.ts';
 import { uids } from '../uids.ts';
 
@@ -20,8 +20,7 @@ const serviceVariable = () => {
 const sortedByDuration = { id: 'sortBy', options: { sort: [{ field: 'Duration', desc: true }] } };
 
 export function transactionsBoard(): dashboardTypes.Dashboard {
-  return newBoard(uids.transactions, 'Transactions', "Every request's response time (Pinpoint's scatter), and the slowest and failed traces, each a link to the trace.")
-    .withVariable(serviceVariable())
+  return newBoard(uids.transactions, 'Transactions', "Every request's response time (Pinpoint's scatter), and the slowest and failed traces, each a link to the trace.", [serviceVariable()])
     .link(boardLink('Service overview', uids.serviceOverview))
     .link(boardLink('Logs', uids.logs))
     .withPanel(heatmapPanel({
@@ -39,10 +38,7 @@ export function transactionsBoard(): dashboardTypes.Dashboard {
       source: jaeger, w: 12, h: 10,
       targets: [jaegerSearch('A', { service: '$service', tags: 'error=true', limit: 50 })],
     }).withTransformation(sortedByDuration))
-    .withPanel(timeSeriesPanel({
-      title: 'p95 by route', description: "The service's routes' 95th percentile, from the same histograms; exemplars link to traces.",
-      source: prometheus, w: 24, h: 8, unit: 's',
-      targets: [prom('A', 'histogram_quantile(0.95, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{job="shop", service="$service"}[$__rate_interval])))', { legend: '{{route}}', exemplar: true })],
-    }))
+    .withPanel(promTimeSeriesPanel({ title: 'p95 by route', description: "The service's routes' 95th percentile, from the same histograms; exemplars link to traces.", w: 24, h: 8, unit: 's', exemplar: true },
+      [['histogram_quantile(0.95, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{job="shop", service="$service"}[$__rate_interval])))', '{{route}}']]))
     .build();
 }

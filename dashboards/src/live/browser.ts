@@ -1,19 +1,10 @@
 // A shopper's browser on the storefront: the page's real-user telemetry (web vitals, an error)
-// is what the Frontend board reads. Debian's Chromium, driven by playwright-core.
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// is what the Frontend board reads.
+import { launchChromium } from '@shopscope/testkit';
 
 /** Opens the storefront, waits for its products, throws an error on the page, and closes it. */
 export async function browseStorefront(gateway: string): Promise<void> {
-  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: npm test installs Debian's chromium package (or set CHROMIUM_PATH)`);
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    // nothing beyond loopback: keep Chromium from reaching out
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(gateway);

@@ -13,6 +13,7 @@ import { browseStorefront } from '../live/browser.ts';
 import { startLiveEnvironment } from '../live/environment.ts';
 import { panelTable } from '../live/panel-table.ts';
 import { runBoard, type BoardModel, type PanelOutcome } from '../live/run-board.ts';
+import type { TimeRange } from '../live/time-range.ts';
 import { driveTraffic, shop } from '../live/traffic.ts';
 import { toChartPanel } from './to-chart.ts';
 
@@ -29,17 +30,17 @@ async function usualStackRuns(ports: Ports): Promise<boolean> {
   }
 }
 
-export function drawBoard(board: BoardModel, outcomes: PanelOutcome[]): Buffer {
-  const panels: BoardPanel[] = outcomes.map((outcome) => ({ panel: toChartPanel(outcome), gridPos: outcome.panel.gridPos }));
+export function drawBoard(board: BoardModel, outcomes: PanelOutcome[], range: TimeRange): Buffer {
+  const panels: BoardPanel[] = outcomes.map((outcome) => ({ panel: toChartPanel(outcome, range), gridPos: outcome.panel.gridPos }));
   return svgToPng(renderBoardSvg(board.title, panels, { width: 1600 }));
 }
 
-export async function writePreviews(ports: Ports, range: { fromMs: number; toMs: number }, dir = previewsDir): Promise<PanelOutcome[]> {
+export async function writePreviews(ports: Ports, range: TimeRange, dir = previewsDir): Promise<PanelOutcome[]> {
   mkdirSync(dir, { recursive: true });
   const all: PanelOutcome[] = [];
   for (const board of allBoards() as unknown as BoardModel[]) {
     const outcomes = await runBoard(board, ports, range);
-    writeFileSync(join(dir, `${board.uid}.png`), drawBoard(board, outcomes));
+    writeFileSync(join(dir, `${board.uid}.png`), drawBoard(board, outcomes, range));
     all.push(...outcomes);
   }
   writeFileSync(join(dir, 'panels.md'), `# What each panel's queries returned\n\nWritten by \`npm run dashboards:preview\` with the pictures.\n\n${panelTable(all)}`);

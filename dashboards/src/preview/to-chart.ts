@@ -4,6 +4,7 @@
 import type { BarPanel, HeatmapPanel, LogsPanel, NodeGraphPanel, Panel, TablePanel, TimeSeries } from '@shopscope/charts';
 import type { PanelOutcome, QueryOutcome } from '../live/run-board.ts';
 import type { Series } from '../live/run-query.ts';
+import type { TimeRange } from '../live/time-range.ts';
 
 export function legendName(series: Series, legendFormat: string | undefined): string {
   const { __name__: metric, ...labels } = series.labels;
@@ -112,7 +113,8 @@ function organised(table: TablePanel, outcome: PanelOutcome): TablePanel {
   return { ...table, columns: keep.map(([c]) => organize.renameByName?.[c] ?? c), rows: table.rows.map((row) => keep.map(([, i]) => row[i] ?? null)) };
 }
 
-export function toChartPanel(outcome: PanelOutcome): Panel {
+/** `range`: the time range the queries ran over, the time axis' ends (else the axis spans the data). */
+export function toChartPanel(outcome: PanelOutcome, range?: TimeRange): Panel {
   const { panel, queries } = outcome;
   const title = panel.title;
   const unit = panel.fieldConfig?.defaults?.unit;
@@ -130,7 +132,7 @@ export function toChartPanel(outcome: PanelOutcome): Panel {
       // the busiest series, as a reader's eye goes to them first; a picture has room for a few
       const peak = (s: Series) => Math.max(0, ...s.points.map(([, v]) => v ?? 0));
       const series: TimeSeries[] = seriesOf(queries).sort((a, b) => peak(b.series) - peak(a.series)).slice(0, 8).map(({ name, series: s }) => ({ name, points: s.points }));
-      return { kind: 'timeseries', title, unit, series };
+      return { kind: 'timeseries', title, unit, series, ...(range ? { range } : {}) };
     }
   }
 }

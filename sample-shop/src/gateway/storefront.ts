@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { loadBrowserTelemetry, registerBrowserTelemetry, type BrowserTelemetrySettings } from './browser-telemetry.ts';
 
-export const storefrontDir = new URL('../../storefront/', import.meta.url).pathname;
+const storefrontDir = new URL('../../storefront/', import.meta.url).pathname;
 
 /** The storefront page's files at `/`, and the browser telemetry settings (from the environment) it loads first. */
 export const storefrontRoutes: FastifyPluginAsync = async (app) => {

@@ -1,24 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '@shopscope/testkit';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startTestShop, type TestShop } from '../support/shop.ts';
 import { api } from '../support/client.ts';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 let shop: TestShop;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: npm test installs Debian's chromium package`);
   shop = await startTestShop();
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    // this machine has no network beyond loopback: keep Chromium from reaching out (playwright makes a fresh profile)
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -38,8 +38,19 @@ async function killMidCheckout(victim: ServiceName) {
   await new Promise((r) => setTimeout(r, 600));
 
   const inFlight = checkout(url, cartId, goodCard, 'crash-1').catch((err: Error) => ({ status: 0, body: String(err) }));
-  // wait until the stock is reserved, i.e. the checkout is between reservation and payment
+  // wait until the stock is reserved and payments holds the charge as processing (it waits 2 s
+  // for the provider): the checkout is then between payment asked and payment answered, however
+  // long a loaded machine takes from reservation to charge request
   await vi.waitFor(async () => expect(await totalStock(url, 'p-0040')).toBe(before - 3), { timeout: 5000 });
+  const charges = await openServiceDb(env, 'payments');
+  try {
+    await vi.waitFor(
+      async () => expect(await charges.get<{ status: string }>("SELECT status FROM payments_charges WHERE status = 'processing'")).toBeDefined(),
+      { timeout: 5000, interval: 50 },
+    );
+  } finally {
+    await charges.close();
+  }
   const target = running.find((s) => s.name === victim)!;
   target.child.kill('SIGKILL');
   await target.exited;

@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import { StackError } from '../errors.ts';
 import type { StackSettings } from '../settings.ts';
 import type { Versions } from '../versions.ts';
-import { goEnvironment, runLogged } from './go.ts';
+import { goEnvironment, goInstall, runLogged } from './go.ts';
 import { binDirOf, digest, installBinary, type BuildRecipe } from './recipe.ts';
 
 export const COLLECTOR_BINARY = 'otelcol-shopscope';
@@ -28,12 +28,7 @@ export function collectorRecipe(settings: StackSettings, versions: Versions): Bu
       const builder = join(builderDir, 'builder');
       if (!existsSync(builder)) {
         mkdirSync(builderDir, { recursive: true });
-        await runLogged('go', ['install', pins.builder], {
-          cwd: workDir,
-          logFile,
-          component: 'collector',
-          env: goEnvironment({ GOBIN: builderDir, GOFLAGS: '-buildvcs=false' }),
-        });
+        await goInstall(pins.builder, { cwd: workDir, logFile, component: 'collector', gobin: builderDir });
       }
       const document = parseDocument(manifest);
       const declared = String(document.getIn(['dist', 'version']) ?? '');

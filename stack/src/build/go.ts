@@ -83,3 +83,12 @@ export async function runLogged(command: string, args: string[], options: RunOpt
     logTail: readTail(options.logFile, 30),
   });
 }
+
+/**
+ * `go install <module>@<version>` of one command into `gobin`, outside any module (so without
+ * the `-mod=mod` a module build would take), without VCS stamping.
+ */
+export async function goInstall(target: string, options: Omit<RunOptions, 'env'> & { gobin: string; flags?: string[] }): Promise<void> {
+  const { gobin, flags = [], ...run } = options;
+  await runLogged('go', ['install', ...flags, target], { ...run, env: goEnvironment({ GOBIN: gobin, GOFLAGS: '-buildvcs=false' }) });
+}

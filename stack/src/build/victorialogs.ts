@@ -1,7 +1,7 @@
 // VictoriaLogs: a plain `go install` of its command at the pinned version, into the cache.
 import { join } from 'node:path';
 import type { Versions } from '../versions.ts';
-import { goEnvironment, runLogged } from './go.ts';
+import { goInstall } from './go.ts';
 import { digest, installBinary, type BuildRecipe } from './recipe.ts';
 
 export const VICTORIALOGS_BINARY = 'victoria-logs';
@@ -20,12 +20,12 @@ export function victoriaLogsRecipe(versions: Versions): BuildRecipe {
     needsGo: true,
     inputs: digest(JSON.stringify(pins), LDFLAGS),
     async build({ binDir, workDir, logFile }) {
-      // Outside a module, -mod=mod is refused: `go install mod@version` gets its own GOFLAGS.
-      await runLogged('go', ['install', '-trimpath', `-ldflags=${LDFLAGS}${pins.version}`, `${pins.package}@${pins.version}`], {
+      await goInstall(`${pins.package}@${pins.version}`, {
         cwd: workDir,
         logFile,
         component: 'victorialogs',
-        env: goEnvironment({ GOBIN: workDir, GOFLAGS: '-buildvcs=false' }),
+        gobin: workDir,
+        flags: ['-trimpath', `-ldflags=${LDFLAGS}${pins.version}`],
       });
       installBinary(join(workDir, VICTORIALOGS_BINARY), join(binDir, VICTORIALOGS_BINARY));
     },
