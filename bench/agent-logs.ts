@@ -38,7 +38,14 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
 
 const devNull = (): pino.DestinationStream => pino.destination({ dest: '/dev/null', sync: true, minLength: 4096 });
-const fields = { event: 'order.placed', order_id: 'o-48213', amount: 42.5, currency: 'EUR', items: 3, customer: { tier: 'gold', country: 'FR' } };
+const fields = {
+  event: 'order.placed',
+  order_id: 'o-48213',
+  amount: 42.5,
+  currency: 'EUR',
+  items: 3,
+  customer: { tier: 'gold', country: 'FR' },
+};
 const message = 'order placed';
 
 async function sinkUrl(): Promise<{ url: string; close: () => void }> {
@@ -103,10 +110,21 @@ async function main(): Promise<void> {
     undefined,
   );
   // Like for like: the same sonic-boom destination bare pino has, so only the logger differs.
-  const conventionSameDestination = new ConventionLogger({ fields: builder, otlp: undefined, minLevel: levelValues.info }, createPino(config, builder, devNull()), undefined);
-  const conventionOtlp = new ConventionLogger({ fields: builder, otlp, minLevel: levelValues.info }, createPino(config, builder, devNull()), undefined);
+  const conventionSameDestination = new ConventionLogger(
+    { fields: builder, otlp: undefined, minLevel: levelValues.info },
+    createPino(config, builder, devNull()),
+    undefined,
+  );
+  const conventionOtlp = new ConventionLogger(
+    { fields: builder, otlp, minLevel: levelValues.info },
+    createPino(config, builder, devNull()),
+    undefined,
+  );
 
-  const bareWinston = winston.createLogger({ format: winston.format.json(), transports: [new winston.transports.Stream({ stream: createWriteStream('/dev/null') })] });
+  const bareWinston = winston.createLogger({
+    format: winston.format.json(),
+    transports: [new winston.transports.Stream({ stream: createWriteStream('/dev/null') })],
+  });
   const formatted = (withOtlp: boolean): winston.Logger =>
     winston.createLogger({
       format: createWinstonFormat({ fields: builder, otlp: withOtlp ? otlp : undefined, service: 'bench', environment: 'prod' })(),

@@ -36,7 +36,8 @@ const OLD_HEADER_LINE = /\b(authorization|proxy-authorization|cookie|set-cookie)
 const OLD_MAYBE_SENSITIVE = /\d{4}|@|bearer|basic|token|pass|pwd|secret|key|cvv|cvc|pin|eyJ|cookie|auth/i;
 
 function oldRedactString(text: string): string {
-  if ((text.length < 13 && !text.includes('@') && !text.includes(':') && !text.includes('=')) || !OLD_MAYBE_SENSITIVE.test(text)) return text;
+  if ((text.length < 13 && !text.includes('@') && !text.includes(':') && !text.includes('=')) || !OLD_MAYBE_SENSITIVE.test(text))
+    return text;
   let out = text;
   if (out.includes('@')) out = out.replace(OLD_EMAIL, '[REDACTED:email]');
   out = out.replace(OLD_JWT, '[REDACTED:jwt]');
@@ -81,7 +82,10 @@ function oldWalk(value: unknown, depth: number, seen: object[]): unknown {
     let copy: Record<string, unknown> | undefined;
     for (const key of Object.keys(source)) {
       const current = source[key];
-      const next = current !== undefined && current !== null && current !== '' && oldKeyIsSensitive(key) ? OLD_REDACTED : oldWalk(current, depth + 1, seen);
+      const next =
+        current !== undefined && current !== null && current !== '' && oldKeyIsSensitive(key)
+          ? OLD_REDACTED
+          : oldWalk(current, depth + 1, seen);
       if (next !== current) (copy ??= { ...source })[key] = next;
     }
     return copy ?? value;
@@ -117,14 +121,14 @@ const shapes: Record<string, (size: number) => string> = {
   'digit groups 4111 4111 …': (n) => fill('4111 ', n),
   'digit groups 1234-1234-…': (n) => fill('1234-', n),
   'one digit run': (n) => fill('7', n),
-  'base64ish': base64ish,
+  base64ish: base64ish,
   'eyJ- repeated': (n) => fill('eyJ-', n),
   'JWT-like segments': (n) => fill('eyJaaaaaa.', n),
   'Bearer repeated': (n) => fill('Bearer ', n),
   'cvv, then blanks': (n) => fill('cvv     ', n),
   'scheme:// repeated': (n) => fill('a://a:', n),
   'userinfo without @': (n) => `https://u:${fill('p', n - 10)}`,
-  'colons': (n) => fill(':', n),
+  colons: (n) => fill(':', n),
   'Cookie, then blanks': (n) => `Cookie${fill(' ', n - 7)}:`,
   // real secrets, many per line: the redactor's own worst case is replacing, not scanning
   'cards 4111 1111 1111 1111 …': (n) => fill('4111 1111 1111 1111 ', n),
@@ -193,13 +197,20 @@ for (let round = 0; round < ROUNDS; round++) {
 
 // The baseline: once per input (seconds each on the quadratic shapes).
 const baseline = new Map<Case, number>();
-if (BASELINE) for (const c of cases) baseline.set(c, time(() => oldLine(c.input)));
+if (BASELINE)
+  for (const c of cases)
+    baseline.set(
+      c,
+      time(() => oldLine(c.input)),
+    );
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 console.log(`redaction, worst time per line (ms); ${ROUNDS} rounds; Node ${process.version}\n`);
-console.log(`${'input'.padEnd(30)} ${'size'.padStart(6)} ${'before'.padStart(9)} ${'after p50'.padStart(10)} ${'after max'.padStart(10)} ${'before/after'.padStart(13)}`);
+console.log(
+  `${'input'.padEnd(30)} ${'size'.padStart(6)} ${'before'.padStart(9)} ${'after p50'.padStart(10)} ${'after max'.padStart(10)} ${'before/after'.padStart(13)}`,
+);
 let worstNew = 0;
 let worstNewMedian = 0;
 let worstOld = 0;
@@ -221,9 +232,13 @@ for (const c of cases) {
 
 const beforeRate = linesPerSecond(oldOrdinary);
 const afterRate = linesPerSecond((f) => redaction.value(f));
-console.log(`\nordinary lines (3 shop-like field sets) redacted per second: before ${Math.round(beforeRate).toLocaleString('en')}, after ${Math.round(afterRate).toLocaleString('en')}`);
+console.log(
+  `\nordinary lines (3 shop-like field sets) redacted per second: before ${Math.round(beforeRate).toLocaleString('en')}, after ${Math.round(afterRate).toLocaleString('en')}`,
+);
 if (BASELINE) console.log(`worst before: ${fmt(worstOld)} ms (${worstOldCase?.name}, ${(worstOldCase?.size ?? 0) / 1024} KB)`);
-console.log(`worst after:  ${fmt(worstNew)} ms (${worstNewCase?.name}, ${(worstNewCase?.size ?? 0) / 1024} KB); worst median ${fmt(worstNewMedian)} ms`);
+console.log(
+  `worst after:  ${fmt(worstNew)} ms (${worstNewCase?.name}, ${(worstNewCase?.size ?? 0) / 1024} KB); worst median ${fmt(worstNewMedian)} ms`,
+);
 console.log(`(single runs, preemptions included: worst ${fmt(Math.max(...singleWorst.values()))} ms)`);
 if (BASELINE) console.log(`ratio of the worst times: ${(worstOld / worstNew).toFixed(0)}×`);
 const met = worstNew <= FLOOR_MS;

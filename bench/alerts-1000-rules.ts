@@ -11,7 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MetricServer, freePort, startPrometheus } from '@shopscope/testkit';
 
-const { values } = parseArgs({ options: { rules: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '3' }, interval: { type: 'string', default: '15' }, concurrency: { type: 'string', default: '4' } } });
+const { values } = parseArgs({
+  options: {
+    rules: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '3' },
+    interval: { type: 'string', default: '15' },
+    concurrency: { type: 'string', default: '4' },
+  },
+});
 const RULES = Number(values.rules);
 const ROUNDS = Number(values.rounds);
 const INTERVAL_S = Number(values.interval);
@@ -29,13 +36,18 @@ async function metricValue(url: string, name: string): Promise<number> {
 async function rawQueries(prometheusUrl: string, concurrency: number): Promise<number> {
   const started = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < RULES) {
-      const i = next++;
-      const response = await fetch(`${prometheusUrl}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: exprOf(i), time: String(Date.now() / 1000) }) });
-      await response.json();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < RULES) {
+        const i = next++;
+        const response = await fetch(`${prometheusUrl}/api/v1/query`, {
+          method: 'POST',
+          body: new URLSearchParams({ query: exprOf(i), time: String(Date.now() / 1000) }),
+        });
+        await response.json();
+      }
+    }),
+  );
   return performance.now() - started;
 }
 
@@ -48,13 +60,24 @@ const prometheus = await startPrometheus([metrics.target], '5s');
 const child = { kill: () => {} } as { kill: (s?: NodeJS.Signals) => void };
 try {
   for (let tries = 0; ; tries++) {
-    const r = (await (await fetch(`${prometheus.url}/api/v1/query?query=count(bench_load)`)).json()) as { data: { result: Array<{ value: [number, string] }> } };
+    const r = (await (await fetch(`${prometheus.url}/api/v1/query?query=count(bench_load)`)).json()) as {
+      data: { result: Array<{ value: [number, string] }> };
+    };
     if (Number(r.data.result[0]?.value[1]) === RULES) break;
     if (tries > 100) throw new Error('Prometheus did not scrape the bench series');
     await new Promise((r2) => setTimeout(r2, 200));
   }
-  const rules = ['groups:', '  - name: bench', `    interval: ${INTERVAL_S}s`, '    rules:',
-    ...Array.from({ length: RULES }, (_, i) => `      - alert: Bench${i}\n        expr: '${exprOf(i)}'\n        for: 1m\n        labels: { severity: ticket }\n        annotations: { summary: "shard {{ $labels.shard }} at {{ $value }}" }`)].join('\n');
+  const rules = [
+    'groups:',
+    '  - name: bench',
+    `    interval: ${INTERVAL_S}s`,
+    '    rules:',
+    ...Array.from(
+      { length: RULES },
+      (_, i) =>
+        `      - alert: Bench${i}\n        expr: '${exprOf(i)}'\n        for: 1m\n        labels: { severity: ticket }\n        annotations: { summary: "shard {{ $labels.shard }} at {{ $value }}" }`,
+    ),
+  ].join('\n');
   writeFileSync(join(dir, 'bench.rules.yml'), `${rules}\n`);
   writeFileSync(join(dir, 'policy.yml'), 'route: { receiver: log, group_wait: 1h }\nreceivers: [{ name: log }]\n');
 
@@ -63,14 +86,28 @@ try {
 
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, ALERTS_RULES: join(dir, 'bench.rules.yml'), ALERTS_POLICY: join(dir, 'policy.yml'), ALERTS_STATE_FILE: join(dir, 'state.db'),
-      PROMETHEUS_URL: prometheus.url, ALERTS_PORT: String(port), ALERTS_WATCH: 'false', ALERTS_LOG_LEVEL: 'error', ALERTS_RULE_CONCURRENCY: String(CONCURRENCY), SLACK_BOT_TOKEN: '' },
+    env: {
+      ...process.env,
+      ALERTS_RULES: join(dir, 'bench.rules.yml'),
+      ALERTS_POLICY: join(dir, 'policy.yml'),
+      ALERTS_STATE_FILE: join(dir, 'state.db'),
+      PROMETHEUS_URL: prometheus.url,
+      ALERTS_PORT: String(port),
+      ALERTS_WATCH: 'false',
+      ALERTS_LOG_LEVEL: 'error',
+      ALERTS_RULE_CONCURRENCY: String(CONCURRENCY),
+      SLACK_BOT_TOKEN: '',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.kill = (s) => proc.kill(s);
   const url = `http://127.0.0.1:${port}`;
   for (let tries = 0; ; tries++) {
-    try { if ((await fetch(`${url}/-/healthy`)).ok) break; } catch { /* starting */ }
+    try {
+      if ((await fetch(`${url}/-/healthy`)).ok) break;
+    } catch {
+      /* starting */
+    }
     if (tries > 300) throw new Error('evaluator did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -78,7 +115,14 @@ try {
   const sumName = 'shopscope_alerts_group_evaluation_duration_seconds_sum{group="bench"}';
   const readHist = async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
-    const get = (n: string) => Number(text.split('\n').find((l) => l.startsWith(n))?.split(' ').pop() ?? 0);
+    const get = (n: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(n))
+          ?.split(' ')
+          .pop() ?? 0,
+      );
     return { count: get(countName), sum: get(sumName) };
   };
   while ((await readHist()).count < 1) await new Promise((r) => setTimeout(r, 200));
@@ -100,19 +144,29 @@ try {
     ['group interval', `${INTERVAL_S} s`],
     ['rounds measured', String(rounds)],
     ['baseline: 1,000 raw queries, sequential', `${sequentialMs.toFixed(0)} ms (${(RULES / (sequentialMs / 1000)).toFixed(0)} queries/s)`],
-    [`baseline: 1,000 raw queries, ${CONCURRENCY} at a time`, `${concurrentMs.toFixed(0)} ms (${(RULES / (concurrentMs / 1000)).toFixed(0)} queries/s)`],
+    [
+      `baseline: 1,000 raw queries, ${CONCURRENCY} at a time`,
+      `${concurrentMs.toFixed(0)} ms (${(RULES / (concurrentMs / 1000)).toFixed(0)} queries/s)`,
+    ],
     ['evaluator: one round of the group', `${perRoundMs.toFixed(0)} ms (${(RULES / (perRoundMs / 1000)).toFixed(0)} evaluations/s)`],
     [`ratio to the ${CONCURRENCY}-at-a-time baseline`, `${(perRoundMs / concurrentMs).toFixed(2)}x`],
     ['share of the interval used', `${((perRoundMs / (INTERVAL_S * 1000)) * 100).toFixed(1)} %`],
-    ['evaluator CPU', `${(cpu1 - cpu0).toFixed(2)} s over ${wallS.toFixed(1)} s = ${(((cpu1 - cpu0) / wallS) * 100).toFixed(1)} % of one core; ${(((cpu1 - cpu0) / rounds) * 1000).toFixed(0)} ms per round`],
+    [
+      'evaluator CPU',
+      `${(cpu1 - cpu0).toFixed(2)} s over ${wallS.toFixed(1)} s = ${(((cpu1 - cpu0) / wallS) * 100).toFixed(1)} % of one core; ${(((cpu1 - cpu0) / rounds) * 1000).toFixed(0)} ms per round`,
+    ],
     ['evaluator memory', `RSS ${(rss / 1048576).toFixed(0)} MiB, heap used ${(heap / 1048576).toFixed(0)} MiB`],
     ['alerts held (10% of shards hot)', String(alerts)],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log('alerts-1000-rules');
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
-  const ok = perRoundMs < INTERVAL_S * 1000 / 2;
-  console.log(ok ? `  OK: a round takes under half of the ${INTERVAL_S} s interval` : `  SLOW: a round takes ${perRoundMs.toFixed(0)} ms of a ${INTERVAL_S} s interval`);
+  const ok = perRoundMs < (INTERVAL_S * 1000) / 2;
+  console.log(
+    ok
+      ? `  OK: a round takes under half of the ${INTERVAL_S} s interval`
+      : `  SLOW: a round takes ${perRoundMs.toFixed(0)} ms of a ${INTERVAL_S} s interval`,
+  );
   process.exitCode = ok ? 0 : 1;
 } finally {
   child.kill('SIGTERM');

@@ -95,12 +95,18 @@ async function snapshot() {
     counters(sources.jaeger, [...dropCounters.jaeger, receivedCounters.jaeger]),
     counters(sources.victorialogs, [...dropCounters.victorialogs, receivedCounters.victorialogs]),
   ]);
-  const prefixed = (prefix: string, sums: Record<string, number>) => Object.fromEntries(Object.entries(sums).map(([k, v]) => [`${prefix}:${k}`, v]));
+  const prefixed = (prefix: string, sums: Record<string, number>) =>
+    Object.fromEntries(Object.entries(sums).map(([k, v]) => [`${prefix}:${k}`, v]));
   return { ...prefixed('collector', collector), ...prefixed('jaeger', jaeger), ...prefixed('victorialogs', victorialogs) };
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'bench-shop' } }, { key: 'deployment.environment.name', value: { stringValue: 'bench' } }] };
+const resource = {
+  attributes: [
+    { key: 'service.name', value: { stringValue: 'bench-shop' } },
+    { key: 'deployment.environment.name', value: { stringValue: 'bench' } },
+  ],
+};
 
 /** One OTLP/JSON request of `count` spans, in traces of ten spans (a root and nine children). */
 function spanBatch(count: number) {
@@ -141,7 +147,11 @@ function logBatch(count: number) {
 
 async function post(path: string, body: unknown): Promise<boolean> {
   try {
-    const response = await fetch(`${otlp}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${otlp}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await response.arrayBuffer();
     return response.ok;
   } catch {
@@ -194,7 +204,10 @@ async function runRate(rate: number, pids: Record<string, number>): Promise<Row>
   }
   const elapsed = (Date.now() - started) / 1000;
   const usage = Object.fromEntries(
-    Object.entries(pids).map(([c, pid]) => [c, { cpuPercent: ((processUsage(pid).cpuSeconds - cpuBefore[c]!) / elapsed) * 100, rssMb: peakRss[c] ?? 0 }]),
+    Object.entries(pids).map(([c, pid]) => [
+      c,
+      { cpuPercent: ((processUsage(pid).cpuSeconds - cpuBefore[c]!) / elapsed) * 100, rssMb: peakRss[c] ?? 0 },
+    ]),
   );
   await new Promise((r) => setTimeout(r, drainSeconds * 1000));
   const after = await snapshot();
@@ -205,7 +218,8 @@ async function runRate(rate: number, pids: Record<string, number>): Promise<Row>
   const achieved = Math.min(sentSpans, sentLogs) / elapsed;
   const jaegerReceived = delta(`jaeger:${receivedCounters.jaeger}`);
   const victoriaLogsReceived = delta(`victorialogs:${receivedCounters.victorialogs}`);
-  const sustained = achieved >= rate * 0.97 && dropped === 0 && failedPosts === 0 && jaegerReceived >= sentSpans && victoriaLogsReceived >= sentLogs;
+  const sustained =
+    achieved >= rate * 0.97 && dropped === 0 && failedPosts === 0 && jaegerReceived >= sentSpans && victoriaLogsReceived >= sentLogs;
   return { rate, achieved, sentSpans, sentLogs, dropped, jaegerReceived, victoriaLogsReceived, failedPosts, usage, sustained };
 }
 
@@ -214,9 +228,13 @@ try {
   await buildAll({ components: ['collector', 'jaeger', 'victorialogs', 'prometheus'] });
   console.log('bench: starting a private stack on shifted ports ...');
   await up({ env, components });
-  const pids = Object.fromEntries((await status({ env })).filter((s) => s.pid && s.component !== 'prometheus').map((s) => [s.component, s.pid!]));
+  const pids = Object.fromEntries(
+    (await status({ env })).filter((s) => s.pid && s.component !== 'prometheus').map((s) => [s.component, s.pid!]),
+  );
   console.log(`bench: ${seconds} s per rate, spans and logs each at the rate shown (per second)`);
-  console.log('rate/s  achieved/s  spans_sent  jaeger_recv  logs_sent  vlogs_recv  dropped  collector(cpu%,MB)  jaeger(cpu%,MB)  vlogs(cpu%,MB)  held');
+  console.log(
+    'rate/s  achieved/s  spans_sent  jaeger_recv  logs_sent  vlogs_recv  dropped  collector(cpu%,MB)  jaeger(cpu%,MB)  vlogs(cpu%,MB)  held',
+  );
   let best: Row | undefined;
   for (const rate of rates) {
     const row = await runRate(rate, pids);
@@ -229,7 +247,8 @@ try {
   }
   if (best) {
     console.log(`bench: highest rate held for ${seconds} s with nothing dropped: ${best.rate} spans/s + ${best.rate} log lines/s`);
-    for (const [c, u] of Object.entries(best.usage)) console.log(`bench:   ${c}: ${u.cpuPercent.toFixed(0)}% of one core, ${u.rssMb.toFixed(0)} MB resident (peak)`);
+    for (const [c, u] of Object.entries(best.usage))
+      console.log(`bench:   ${c}: ${u.cpuPercent.toFixed(0)}% of one core, ${u.rssMb.toFixed(0)} MB resident (peak)`);
   } else {
     console.log('bench: not even the lowest rate was held');
   }

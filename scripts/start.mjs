@@ -97,14 +97,22 @@ shopscope demo is running, ready in ${readySeconds}s (Ctrl-C stops everything)
   shop API        ${shop}/api/products   every answer carries x-transaction-id (its trace id)
   fault flags     curl -H "Authorization: Bearer ${token}" ${shop}/admin/flags
                   curl -X PUT -H "Authorization: Bearer ${token}" -H 'content-type: application/json' -d '{"paymentFailureRate":0.5}' ${shop}/admin/flags
-  shop metrics    http://127.0.0.1:${metricsPort('gateway')}/metrics (gateway) … ${metricsPort('inventory')} (inventory)${hasStack ? `
+  shop metrics    http://127.0.0.1:${metricsPort('gateway')}/metrics (gateway) … ${metricsPort('inventory')} (inventory)${
+    hasStack
+      ? `
   Prometheus      http://127.0.0.1:${stackPorts.prometheus}/graph   e.g. sum by (service) (rate(http_server_request_duration_seconds_count[1m]))
   Jaeger (API)    ${jaeger}/api/traces/<x-transaction-id>   ${jaeger}/api/services   ${jaeger}/api/dependencies?endTs=<ms>&lookback=3600000
                   no web UI is bundled (the Jaeger Go module ships none): use the API, or Grafana's Jaeger data source on ${jaeger}
   VictoriaLogs    http://127.0.0.1:${stackPorts.victoriaLogs}/select/vmui/   (web UI; LogsQL e.g. trace_id:"<x-transaction-id>")
   collector       OTLP 127.0.0.1:${stackPorts.otlpGrpc} (gRPC) / ${stackPorts.otlpHttp} (HTTP), own metrics http://127.0.0.1:${stackPorts.collectorMetrics}/metrics
-  stack           npm run stack -- status   (each process's memory) | logs [component]` : ''}${hasAlerts ? `
-  alerts          http://127.0.0.1:${alertsPort}/api/alerts   and /api/notifications` : ''}
+  stack           npm run stack -- status   (each process's memory) | logs [component]`
+      : ''
+  }${
+    hasAlerts
+      ? `
+  alerts          http://127.0.0.1:${alertsPort}/api/alerts   and /api/notifications`
+      : ''
+  }
   logs            ${logDir}/
 `);
 
@@ -136,11 +144,13 @@ async function stopAll(code) {
   await stopShop(services);
   await Promise.all(
     children.map(({ child }) =>
-      child.exitCode !== null ? undefined : new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-      }),
+      child.exitCode !== null
+        ? undefined
+        : new Promise((resolve) => {
+            child.once('exit', resolve);
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+          }),
     ),
   );
   rmSync(demoPids, { force: true });

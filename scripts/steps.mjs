@@ -56,7 +56,8 @@ let aptUpdated = false;
 function aptInstall(packages) {
   const asRoot = process.getuid?.() === 0;
   if (!hasCommand('apt-get')) throw new Error(`missing ${packages.join(', ')} and no apt-get: install them by hand`);
-  if (!asRoot && !hasCommand('sudo')) throw new Error(`missing ${packages.join(', ')}: run as root or install them (apt-get install ${packages.join(' ')})`);
+  if (!asRoot && !hasCommand('sudo'))
+    throw new Error(`missing ${packages.join(', ')}: run as root or install them (apt-get install ${packages.join(' ')})`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const aptGet = (args) => (asRoot ? run('apt-get', args, { env }) : run('sudo', ['-n', 'apt-get', ...args], { env }));
   if (!aptUpdated) {
@@ -69,7 +70,9 @@ function aptInstall(packages) {
 export function postgresBinDir() {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return undefined;
-  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(base, versions[0], 'bin') : undefined;
 }
 

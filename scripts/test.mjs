@@ -11,8 +11,15 @@ await installChromium();
 await buildAgent();
 await buildPart('sample-shop', '@shopscope/sample-shop');
 await buildStack();
-await step('lint (eslint)', () => { run('npx', ['eslint', '.']); });
-await step('type check (tsc)', () => { run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']); });
+await step('lint (eslint)', () => {
+  run('npx', ['eslint', '.']);
+});
+await step('format check (prettier, 140 columns)', () => {
+  run('npx', ['prettier', '--check', '**/*.{ts,mjs,js,cjs}']);
+});
+await step('type check (tsc)', () => {
+  run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+});
 console.log('shopscope: tests (vitest) ...');
 const summaryFile = join(mkdtempSync(join(tmpdir(), 'shopscope-vitest-')), 'results.json');
 const result = spawnSync(

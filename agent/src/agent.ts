@@ -118,7 +118,9 @@ function buildAgent(): Agent {
       experiments,
       serviceName: config.serviceName,
       ignoredServers,
-      edge: config.trustInboundTrace ? undefined : createEdgeAdmission(config.baggageAllowlist, { trustSameOrigin: config.trustSameOriginTrace }),
+      edge: config.trustInboundTrace
+        ? undefined
+        : createEdgeAdmission(config.baggageAllowlist, { trustSameOrigin: config.trustSameOriginTrace }),
     });
     instrumentFastifyRoutes(metrics);
     enableInstrumentations(tracing.provider);

@@ -17,7 +17,9 @@ function start(): void {
   try {
     register('import-in-the-middle/hook.mjs', import.meta.url, { data: { include: HOOKED_MODULES } });
   } catch (error) {
-    process.stderr.write(`[shopscope] SHOPSCOPE_ERR_INSTRUMENTATION: ESM loader hook not registered (${String(error)}); ESM imports of pg, pino, winston and better-sqlite3 stay uninstrumented\n`);
+    process.stderr.write(
+      `[shopscope] SHOPSCOPE_ERR_INSTRUMENTATION: ESM loader hook not registered (${String(error)}); ESM imports of pg, pino, winston and better-sqlite3 stay uninstrumented\n`,
+    );
   }
   try {
     startAgent();

@@ -54,11 +54,17 @@ describe('collector unreachable under load', () => {
 
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const dropped = (signal: string): number =>
-      [...text.matchAll(new RegExp(`shopscope_telemetry_dropped_total\\{signal="${signal}",reason="\\w+"\\} (\\d+)`, 'g'))].reduce((n, m) => n + Number(m[1]), 0);
+      [...text.matchAll(new RegExp(`shopscope_telemetry_dropped_total\\{signal="${signal}",reason="\\w+"\\} (\\d+)`, 'g'))].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
     expect(dropped('spans')).toBeGreaterThan(0);
     expect(dropped('logs')).toBeGreaterThan(0);
 
-    const warnings = app.stderr().split('\n').filter((l) => l.startsWith('[shopscope]'));
+    const warnings = app
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('[shopscope]'));
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings.length).toBeLessThanOrEqual(4 * Math.ceil((LOAD_SECONDS + 10) / 60) + 2);
     process.stdout.write(

@@ -50,10 +50,18 @@ describe('a request through three services', () => {
 
   beforeAll(async () => {
     first = await get(`http://127.0.0.1:${apps[0]!.port}/products/2`);
-    traceSpans = await vi.waitFor(() => {
-      const spans = receiver.spans.filter((s) => s.traceId === first.txid);
-      return present('three server spans and three SELECT spans', spans.filter((s) => s.kind === SERVER).length >= 3 && spans.filter((s) => s.name.startsWith('SELECT')).length >= 3 ? spans : undefined);
-    }, { timeout: 15_000 });
+    traceSpans = await vi.waitFor(
+      () => {
+        const spans = receiver.spans.filter((s) => s.traceId === first.txid);
+        return present(
+          'three server spans and three SELECT spans',
+          spans.filter((s) => s.kind === SERVER).length >= 3 && spans.filter((s) => s.name.startsWith('SELECT')).length >= 3
+            ? spans
+            : undefined,
+        );
+      },
+      { timeout: 15_000 },
+    );
   }, 60_000);
 
   it('returns the trace id as x-transaction-id, the same in every service', () => {
@@ -100,10 +108,13 @@ describe('a request through three services', () => {
 
   it('writes the trace and span ids in every log line of the request, and one access line', async () => {
     for (const app of apps) {
-      const mine = await vi.waitFor(() => {
-        const lines = app.lines.filter((l) => l.trace_id === first.txid);
-        return present('the access line of the first request', lines.some((l) => l.event === 'http.request') ? lines : undefined);
-      }, { timeout: 10_000 });
+      const mine = await vi.waitFor(
+        () => {
+          const lines = app.lines.filter((l) => l.trace_id === first.txid);
+          return present('the access line of the first request', lines.some((l) => l.event === 'http.request') ? lines : undefined);
+        },
+        { timeout: 10_000 },
+      );
       const viewed = mine.find((l) => l.event === 'product.viewed')!;
       expect(viewed.span_id).toMatch(/^[0-9a-f]{16}$/);
       const access = mine.filter((l) => l.event === 'http.request');
@@ -119,18 +130,35 @@ describe('a request through three services', () => {
     const started = fetch(`http://127.0.0.1:${app.port}/hang`, { signal: controller.signal }).catch(() => undefined);
     setTimeout(() => controller.abort(), 300);
     await started;
-    const access = await vi.waitFor(() => present('the access line of the aborted /hang request', app.lines.find((l) => l.event === 'http.request' && (l.http as { route?: string }).route === '/hang')), { timeout: 10_000 });
+    const access = await vi.waitFor(
+      () =>
+        present(
+          'the access line of the aborted /hang request',
+          app.lines.find((l) => l.event === 'http.request' && (l.http as { route?: string }).route === '/hang'),
+        ),
+      { timeout: 10_000 },
+    );
     expect(access).toMatchObject({ http: { method: 'GET', route: '/hang', status_code: 499 } });
     expect((access.http as { duration_ms: number }).duration_ms).toBeLessThan(2000);
-    const span = await vi.waitFor(() => present("the access line's server span", receiver.spans.find((s) => s.traceId === access.trace_id && s.kind === SERVER)), { timeout: 15_000 });
+    const span = await vi.waitFor(
+      () =>
+        present(
+          "the access line's server span",
+          receiver.spans.find((s) => s.traceId === access.trace_id && s.kind === SERVER),
+        ),
+      { timeout: 15_000 },
+    );
     expect(span.name).toBe('GET /hang');
   });
 
   it('sends the same log lines over OTLP with the trace context', async () => {
-    const logs = await vi.waitFor(() => {
-      const mine = receiver.logs.filter((l) => l.traceId === first.txid && l.attributes.event === 'http.request');
-      return present('three log lines of the request', mine.length >= 3 ? mine : undefined);
-    }, { timeout: 15_000 });
+    const logs = await vi.waitFor(
+      () => {
+        const mine = receiver.logs.filter((l) => l.traceId === first.txid && l.attributes.event === 'http.request');
+        return present('three log lines of the request', mine.length >= 3 ? mine : undefined);
+      },
+      { timeout: 15_000 },
+    );
     expect(new Set(logs.map((l) => l.service))).toEqual(new Set(['gateway', 'orders', 'payments']));
     expect(logs[0]!.body).toBe('request completed');
   });
@@ -138,11 +166,15 @@ describe('a request through three services', () => {
   it('serves RED metrics with trace-id exemplars, outbound by peer', async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPorts[0]}/metrics`)).text();
     expect(text).toMatch(/^# EOF$/m);
-    const serverBucket = text.split('\n').find((l) => l.startsWith('http_server_request_duration_seconds_bucket') && l.includes(`trace_id="${first.txid}"`));
+    const serverBucket = text
+      .split('\n')
+      .find((l) => l.startsWith('http_server_request_duration_seconds_bucket') && l.includes(`trace_id="${first.txid}"`));
     expect(serverBucket).toContain('route="/products/:id"');
     expect(text).toMatch(/http_client_request_duration_seconds_bucket\{[^}]*peer="orders"[^}]*\} \d+ # \{trace_id="[0-9a-f]{32}"\}/);
     expect(text).toMatch(/db_client_operation_duration_seconds_count\{db_system="sqlite",operation="SELECT"\} [1-9]/);
-    expect(text).toMatch(/http_server_requests_total\{method="GET",route="\/products\/:id",status_class="2xx",exp_checkout_button=""\} [1-9]/);
+    expect(text).toMatch(
+      /http_server_requests_total\{method="GET",route="\/products\/:id",status_class="2xx",exp_checkout_button=""\} [1-9]/,
+    );
     expect(text).toContain('nodejs_eventloop_lag_p99_seconds');
     expect(text).toContain('nodejs_eventloop_utilization_ratio');
     expect(text).toContain('http_server_active_requests');
@@ -158,16 +190,39 @@ describe('experiments', () => {
     });
     expect(res.body.ok).toBe(true);
     const orders = apps[1]!;
-    const access = await vi.waitFor(() => present("orders' access line of the request", orders.lines.find((l) => l.trace_id === res.txid && l.event === 'http.request')), { timeout: 10_000 });
+    const access = await vi.waitFor(
+      () =>
+        present(
+          "orders' access line of the request",
+          orders.lines.find((l) => l.trace_id === res.txid && l.event === 'http.request'),
+        ),
+      { timeout: 10_000 },
+    );
     expect(access.experiments).toEqual({ checkout_button: 'blue' });
-    const ordersServer = await vi.waitFor(() => present("orders' server span", receiver.spans.find((s) => s.traceId === res.txid && s.service === 'orders' && s.kind === SERVER)), { timeout: 15_000 });
+    const ordersServer = await vi.waitFor(
+      () =>
+        present(
+          "orders' server span",
+          receiver.spans.find((s) => s.traceId === res.txid && s.service === 'orders' && s.kind === SERVER),
+        ),
+      { timeout: 15_000 },
+    );
     expect(ordersServer.attributes['experiment.checkout_button']).toBe('blue');
-    const gatewayServer = await vi.waitFor(() => present("the gateway's server span", receiver.spans.find((s) => s.traceId === res.txid && s.service === 'gateway' && s.kind === SERVER)), { timeout: 15_000 });
+    const gatewayServer = await vi.waitFor(
+      () =>
+        present(
+          "the gateway's server span",
+          receiver.spans.find((s) => s.traceId === res.txid && s.service === 'gateway' && s.kind === SERVER),
+        ),
+      { timeout: 15_000 },
+    );
     expect(gatewayServer.events.map((e) => e.name)).toEqual(expect.arrayContaining(['checkout.step', 'order.placed']));
     const text = await (await fetch(`http://127.0.0.1:${metricsPorts[0]}/metrics`)).text();
     expect(text).toMatch(/shop_orders_total\{currency="EUR",exp_checkout_button="blue"\} 1/);
     expect(text).toMatch(/http_server_requests_total\{method="POST",route="\/checkout",status_class="2xx",exp_checkout_button="blue"\} 1/);
     const ordersMetrics = await (await fetch(`http://127.0.0.1:${metricsPorts[1]}/metrics`)).text();
-    expect(ordersMetrics).toMatch(/http_server_requests_total\{method="GET",route="\/products\/:id",status_class="2xx",exp_checkout_button="blue"\} 1/);
+    expect(ordersMetrics).toMatch(
+      /http_server_requests_total\{method="GET",route="\/products\/:id",status_class="2xx",exp_checkout_button="blue"\} 1/,
+    );
   });
 });

@@ -15,7 +15,10 @@ function findCollector(): string | undefined {
   if (process.env.SHOPSCOPE_OTELCOL && existsSync(process.env.SHOPSCOPE_OTELCOL)) return process.env.SHOPSCOPE_OTELCOL;
   const root = join(homedir(), '.cache/shopscope/bin');
   if (!existsSync(root)) return undefined;
-  for (const dir of readdirSync(root).filter((d) => d.startsWith('collector-')).sort().reverse()) {
+  for (const dir of readdirSync(root)
+    .filter((d) => d.startsWith('collector-'))
+    .sort()
+    .reverse()) {
     const candidate = join(root, dir, 'otelcol-shopscope');
     if (existsSync(candidate)) return candidate;
   }
@@ -72,10 +75,21 @@ describe.skipIf(!collectorBinary)('the real collector decodes what the agent sen
   });
 
   it('spans with attributes, events and status, and log records with their trace context', async () => {
-    const res = await fetch(`http://127.0.0.1:${app!.port}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`http://127.0.0.1:${app!.port}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     const txid = res.headers.get('x-transaction-id')!;
     await fetch(`http://127.0.0.1:${app!.port}/boom`);
-    await vi.waitFor(() => present("the /boom span and its log in the collector's output", collectorOutput.includes('Name           : GET /boom') && collectorOutput.includes('Body: Str(request completed)')), { timeout: 20_000 });
+    await vi.waitFor(
+      () =>
+        present(
+          "the /boom span and its log in the collector's output",
+          collectorOutput.includes('Name           : GET /boom') && collectorOutput.includes('Body: Str(request completed)'),
+        ),
+      { timeout: 20_000 },
+    );
     expect(collectorOutput).toContain(`Trace ID       : ${txid}`);
     expect(collectorOutput).toContain('Name           : POST /checkout');
     expect(collectorOutput).toContain('-> Name: order.placed');

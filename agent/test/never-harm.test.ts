@@ -26,7 +26,10 @@ async function hello(app: AppProcess, path = '/hello'): Promise<Response> {
 }
 
 function warnings(app: AppProcess): string[] {
-  return app.stderr().split('\n').filter((l) => l.startsWith('[shopscope]'));
+  return app
+    .stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('[shopscope]'));
 }
 
 describe('never harm the host', () => {
@@ -43,10 +46,22 @@ describe('never harm the host', () => {
     expect(res.headers.get('x-transaction-id')).toMatch(/^[0-9a-f]{32}$/);
     const lines = warnings(app).filter((l) => l.includes('SHOPSCOPE_ERR_CONFIG_INVALID'));
     expect(lines).toHaveLength(4);
-    for (const name of ['SHOPSCOPE_METRICS_PORT="abc"', 'OTEL_TRACES_SAMPLER="bogus"', 'SHOPSCOPE_EXPERIMENTS="x"', 'SHOPSCOPE_LOG_LEVEL="verbose"']) {
+    for (const name of [
+      'SHOPSCOPE_METRICS_PORT="abc"',
+      'OTEL_TRACES_SAMPLER="bogus"',
+      'SHOPSCOPE_EXPERIMENTS="x"',
+      'SHOPSCOPE_LOG_LEVEL="verbose"',
+    ]) {
       expect(lines.filter((l) => l.includes(name))).toHaveLength(1);
     }
-    await vi.waitFor(() => present('the access line', app.lines.find((l) => l.event === 'http.request')), { timeout: 10_000 });
+    await vi.waitFor(
+      () =>
+        present(
+          'the access line',
+          app.lines.find((l) => l.event === 'http.request'),
+        ),
+      { timeout: 10_000 },
+    );
   });
 
   it('keeps serving when the collector fails every export, counts the drops and warns rate-limited', async () => {
@@ -72,11 +87,14 @@ describe('never harm the host', () => {
       expect(responses.every((r) => r.status === 200)).toBe(true);
       await new Promise((r) => setTimeout(r, 400));
     }
-    const dropped = await vi.waitFor(async () => {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      const match = /shopscope_telemetry_dropped_total\{signal="spans",reason="export_failed"\} (\d+)/.exec(text);
-      return present('spans dropped for failed exports', match && Number(match[1]) > 0 ? Number(match[1]) : undefined);
-    }, { timeout: 20_000 });
+    const dropped = await vi.waitFor(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        const match = /shopscope_telemetry_dropped_total\{signal="spans",reason="export_failed"\} (\d+)/.exec(text);
+        return present('spans dropped for failed exports', match && Number(match[1]) > 0 ? Number(match[1]) : undefined);
+      },
+      { timeout: 20_000 },
+    );
     expect(dropped).toBeGreaterThan(0);
     expect(hits).toBeGreaterThan(1);
     const exportWarnings = warnings(app).filter((l) => l.includes('SHOPSCOPE_ERR_EXPORT_FAILED'));
@@ -90,7 +108,14 @@ describe('never harm the host', () => {
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
     const app = await start({ SHOPSCOPE_METRICS_PORT: String((taken.address() as AddressInfo).port) });
     expect((await hello(app)).status).toBe(200);
-    await vi.waitFor(() => present('the SHOPSCOPE_ERR_METRICS_PORT warning', warnings(app).find((l) => l.includes('SHOPSCOPE_ERR_METRICS_PORT'))), { timeout: 10_000 });
+    await vi.waitFor(
+      () =>
+        present(
+          'the SHOPSCOPE_ERR_METRICS_PORT warning',
+          warnings(app).find((l) => l.includes('SHOPSCOPE_ERR_METRICS_PORT')),
+        ),
+      { timeout: 10_000 },
+    );
   });
 
   it('swallows hostile input to its own API and tells stderr, never the app', async () => {
@@ -98,7 +123,14 @@ describe('never harm the host', () => {
     const res = await hello(app, '/abuse');
     expect(res.status).toBe(200);
     expect(app.child.exitCode).toBeNull();
-    await vi.waitFor(() => present('the SHOPSCOPE_ERR_CALLBACK warning', warnings(app).find((l) => l.includes('SHOPSCOPE_ERR_CALLBACK'))), { timeout: 10_000 });
+    await vi.waitFor(
+      () =>
+        present(
+          'the SHOPSCOPE_ERR_CALLBACK warning',
+          warnings(app).find((l) => l.includes('SHOPSCOPE_ERR_CALLBACK')),
+        ),
+      { timeout: 10_000 },
+    );
   });
 
   it('does not swallow the app’s own uncaught exception', async () => {

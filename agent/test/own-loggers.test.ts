@@ -26,7 +26,11 @@ describe.each([
   let txid: string;
 
   beforeAll(async () => {
-    app = await startApp(`${FIXTURES}${fixture}`, { OTEL_SERVICE_NAME: `own-${fixture}`, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SHOPSCOPE_METRICS_PORT: '0' });
+    app = await startApp(`${FIXTURES}${fixture}`, {
+      OTEL_SERVICE_NAME: `own-${fixture}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      SHOPSCOPE_METRICS_PORT: '0',
+    });
     const res = await fetch(`http://127.0.0.1:${app.port}/hello?from=${fixture}`);
     expect(res.status).toBe(200);
     txid = res.headers.get('x-transaction-id') ?? '';
@@ -38,8 +42,22 @@ describe.each([
   });
 
   it("puts the request's trace id in the app's pino and winston lines", async () => {
-    const pinoLine = await vi.waitFor(() => present("the app's pino line", app.lines.find((l) => l.source === 'app-pino')), { timeout: 10_000 });
-    const winstonLine = await vi.waitFor(() => present("the app's winston line", app.lines.find((l) => l.source === 'app-winston')), { timeout: 10_000 });
+    const pinoLine = await vi.waitFor(
+      () =>
+        present(
+          "the app's pino line",
+          app.lines.find((l) => l.source === 'app-pino'),
+        ),
+      { timeout: 10_000 },
+    );
+    const winstonLine = await vi.waitFor(
+      () =>
+        present(
+          "the app's winston line",
+          app.lines.find((l) => l.source === 'app-winston'),
+        ),
+      { timeout: 10_000 },
+    );
     expect(txid).toMatch(/^[0-9a-f]{32}$/);
     expect(pinoLine.trace_id).toBe(txid);
     expect(pinoLine.span_id).toMatch(/^[0-9a-f]{16}$/);
@@ -48,7 +66,14 @@ describe.each([
   });
 
   it("sends the app's pino lines over OTLP with the request's trace", async () => {
-    const record = await vi.waitFor(() => present("the app's pino line over OTLP", receiver.logs.find((l) => l.traceId === txid && l.body === 'app pino line')), { timeout: 15_000 });
+    const record = await vi.waitFor(
+      () =>
+        present(
+          "the app's pino line over OTLP",
+          receiver.logs.find((l) => l.traceId === txid && l.body === 'app pino line'),
+        ),
+      { timeout: 15_000 },
+    );
     expect(record.service).toBe(`own-${fixture}`);
     expect(record.severityText).toBe('info');
     expect(record.severityNumber).toBe(9);

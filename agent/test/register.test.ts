@@ -26,14 +26,25 @@ describe('register entry (compiled build)', () => {
   it.each(cases)('node %s @shopscope/agent/register %s', async (flag, script, message) => {
     const app = await startApp(
       `${FIXTURES}${script}`,
-      { OTEL_SERVICE_NAME: 'tiny', SHOPSCOPE_METRICS_PORT: String(await freePort()), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}` },
+      {
+        OTEL_SERVICE_NAME: 'tiny',
+        SHOPSCOPE_METRICS_PORT: String(await freePort()),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+      },
       [flag, '@shopscope/agent/register'],
     );
     running.push(app);
     const res = await fetch(`http://127.0.0.1:${app.port}/`);
     const txid = res.headers.get('x-transaction-id');
     expect(txid).toMatch(/^[0-9a-f]{32}$/);
-    const line = await vi.waitFor(() => present("the app's log line", app.lines.find((l) => l.msg === message)), { timeout: 10_000 });
+    const line = await vi.waitFor(
+      () =>
+        present(
+          "the app's log line",
+          app.lines.find((l) => l.msg === message),
+        ),
+      { timeout: 10_000 },
+    );
     expect(line).toMatchObject({ service: 'tiny', event: 'hello.said', trace_id: txid });
     expect(app.stderr()).not.toContain('SHOPSCOPE_ERR');
   });

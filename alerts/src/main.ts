@@ -7,11 +7,17 @@ const log = pino({ name: 'shopscope-alerts', level: process.env.ALERTS_LOG_LEVEL
 try {
   const evaluator = await startEvaluator(optionsFromEnv(process.env), { logger: log });
   process.on('SIGHUP', () => {
-    evaluator.reload().then((r) => log.info({ event: 'alert.reloaded', ...r }, 'reloaded on SIGHUP'), (err) => log.error({ err }, 'reload failed'));
+    evaluator.reload().then(
+      (r) => log.info({ event: 'alert.reloaded', ...r }, 'reloaded on SIGHUP'),
+      (err) => log.error({ err }, 'reload failed'),
+    );
   });
   const shutdown = (signal: string) => {
     log.info({ signal }, 'stopping');
-    evaluator.stop().then(() => process.exit(0), () => process.exit(1));
+    evaluator.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -82,7 +82,9 @@ export const DEFAULTS = {
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<EvaluatorOptions> {
   const out: Partial<EvaluatorOptions> = {};
-  const refuse = (message: string): never => { throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', message); };
+  const refuse = (message: string): never => {
+    throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', message);
+  };
   const str = (name: string) => (env[name] !== undefined && env[name] !== '' ? env[name] : undefined);
   const num = (name: string, min: number): number | undefined => {
     const v = str(name);
@@ -95,11 +97,17 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<EvaluatorOptions
     const v = str(name);
     if (v === undefined) return undefined;
     let ms: number;
-    try { ms = parseDuration(v); } catch { return refuse(`${name}=${v} is not a duration (e.g. 30s, 5m)`); }
+    try {
+      ms = parseDuration(v);
+    } catch {
+      return refuse(`${name}=${v} is not a duration (e.g. 30s, 5m)`);
+    }
     if (ms < minMs) refuse(`${name}=${v} is under the minimum of ${minMs} ms`);
     return ms;
   };
-  const set = <K extends keyof EvaluatorOptions>(key: K, value: EvaluatorOptions[K] | undefined) => { if (value !== undefined) out[key] = value; };
+  const set = <K extends keyof EvaluatorOptions>(key: K, value: EvaluatorOptions[K] | undefined) => {
+    if (value !== undefined) out[key] = value;
+  };
   set('rulesDir', str('ALERTS_RULES')?.split(','));
   set('policy', str('ALERTS_POLICY'));
   set('prometheusUrl', str('PROMETHEUS_URL'));
@@ -118,7 +126,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<EvaluatorOptions
   set('traceUrlTemplate', str('ALERTS_TRACE_URL'));
   set('logLevel', str('ALERTS_LOG_LEVEL'));
   set('apiToken', str('SHOPSCOPE_ALERTS_TOKEN'));
-  set('allowedHosts', str('ALERTS_ALLOWED_HOSTS')?.split(',').map((h) => h.trim()).filter(Boolean));
+  set(
+    'allowedHosts',
+    str('ALERTS_ALLOWED_HOSTS')
+      ?.split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+  );
   const watch = str('ALERTS_WATCH');
   if (watch !== undefined) set('watch', watch !== 'false' && watch !== '0');
   return out;
@@ -126,8 +140,14 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<EvaluatorOptions
 
 /** Defaults filled in, values checked, the result frozen: the one place that may refuse. */
 export function resolveOptions(given: Partial<EvaluatorOptions>): ResolvedOptions {
-  const o = { ...DEFAULTS, externalLabels: {}, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as EvaluatorOptions;
-  const fail = (what: string) => { throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', what); };
+  const o = {
+    ...DEFAULTS,
+    externalLabels: {},
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  } as EvaluatorOptions;
+  const fail = (what: string) => {
+    throw new AlertsError('SHOPSCOPE_ERR_CONFIG_INVALID', what);
+  };
   for (const key of ['prometheusUrl', 'victoriaLogsUrl', 'slackApiUrl', 'slackWebhookUrl'] as const) {
     const v = o[key];
     if (v !== undefined && !URL.canParse(v)) fail(`${key}: "${v}" is not a URL`);
@@ -142,5 +162,10 @@ export function resolveOptions(given: Partial<EvaluatorOptions>): ResolvedOption
   if (!(o.promtoolTimeoutMs > 0)) fail('promtoolTimeoutMs must be above 0');
   if (o.apiToken !== undefined && o.apiToken.trim() === '') fail('apiToken must not be empty: leave it unset for a read-only API');
   const rulesDir = (Array.isArray(o.rulesDir) ? o.rulesDir : [o.rulesDir]).map((p) => resolve(p));
-  return Object.freeze({ ...o, rulesDir, policy: resolve(o.policy), stateFile: o.stateFile === ':memory:' ? o.stateFile : resolve(o.stateFile) });
+  return Object.freeze({
+    ...o,
+    rulesDir,
+    policy: resolve(o.policy),
+    stateFile: o.stateFile === ':memory:' ? o.stateFile : resolve(o.stateFile),
+  });
 }

@@ -11,8 +11,25 @@ describe('error codes', () => {
   });
 
   it('are each used by the code', () => {
-    const sources = ['errors.ts', 'rules/parse.ts', 'rules/types.ts', 'policy/policy.ts', 'policy/matchers.ts', 'slo/schema.ts', 'options.ts', 'pipeline/silence.ts', 'query/instant-query.ts', 'http/server.ts', 'http/access.ts', 'rules/promtool-test.ts', 'rules/template.ts', 'rules/promql-check.ts', 'rules/duration.ts']
-      .map((f) => readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8')).join('\n');
+    const sources = [
+      'errors.ts',
+      'rules/parse.ts',
+      'rules/types.ts',
+      'policy/policy.ts',
+      'policy/matchers.ts',
+      'slo/schema.ts',
+      'options.ts',
+      'pipeline/silence.ts',
+      'query/instant-query.ts',
+      'http/server.ts',
+      'http/access.ts',
+      'rules/promtool-test.ts',
+      'rules/template.ts',
+      'rules/promql-check.ts',
+      'rules/duration.ts',
+    ]
+      .map((f) => readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8'))
+      .join('\n');
     for (const code of Object.keys(errorCodes)) expect(sources.split(code).length - 1, code).toBeGreaterThan(1);
   });
 });

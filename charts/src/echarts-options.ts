@@ -19,12 +19,26 @@ function base(title: string): Option {
     backgroundColor: theme.panel,
     color: theme.palette,
     textStyle: { fontFamily: theme.fontFamily, color: theme.text },
-    title: { text: title, left: 8, top: 6, textStyle: { color: theme.text, fontSize: 13, fontWeight: 'normal', fontFamily: theme.fontFamily } },
+    title: {
+      text: title,
+      left: 8,
+      top: 6,
+      textStyle: { color: theme.text, fontSize: 13, fontWeight: 'normal', fontFamily: theme.fontFamily },
+    },
   };
 }
 
 function noData(): Option {
-  return { graphic: [{ type: 'text', left: 'center', top: 'middle', style: { text: 'No data', fill: theme.muted, fontSize: 14, fontFamily: theme.fontFamily } }] };
+  return {
+    graphic: [
+      {
+        type: 'text',
+        left: 'center',
+        top: 'middle',
+        style: { text: 'No data', fill: theme.muted, fontSize: 14, fontFamily: theme.fontFamily },
+      },
+    ],
+  };
 }
 
 export function timeSeriesOption(panel: TimeSeriesPanel): Option {
@@ -35,11 +49,33 @@ export function timeSeriesOption(panel: TimeSeriesPanel): Option {
     ...(withPoints.length ? {} : noData()),
     grid: { left: 64, right: 16, top: 36, bottom: legend ? 48 : 28 },
     // one line of legend, paged: a wrapped legend would run over the time axis' labels
-    legend: legend ? { data: withPoints.map((s) => s.name), bottom: 4, left: 8, right: 8, textStyle: { color: theme.muted, fontSize: 10 }, itemHeight: 6, type: 'scroll' } : undefined,
-    xAxis: { type: 'time', ...axisStyle, splitLine: { show: false }, ...(panel.range ? { min: panel.range.fromMs, max: panel.range.toMs } : {}) },
+    legend: legend
+      ? {
+          data: withPoints.map((s) => s.name),
+          bottom: 4,
+          left: 8,
+          right: 8,
+          textStyle: { color: theme.muted, fontSize: 10 },
+          itemHeight: 6,
+          type: 'scroll',
+        }
+      : undefined,
+    xAxis: {
+      type: 'time',
+      ...axisStyle,
+      splitLine: { show: false },
+      ...(panel.range ? { min: panel.range.fromMs, max: panel.range.toMs } : {}),
+    },
     yAxis: { type: 'value', ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: (v: number) => formatValue(v, panel.unit) } },
     series: [
-      ...withPoints.map((series) => ({ type: 'line', name: series.name, data: series.points, showSymbol: series.points.length < 3, lineStyle: { width: 1.5 }, connectNulls: false })),
+      ...withPoints.map((series) => ({
+        type: 'line',
+        name: series.name,
+        data: series.points,
+        showSymbol: series.points.length < 3,
+        lineStyle: { width: 1.5 },
+        connectNulls: false,
+      })),
       ...(panel.markers?.length
         ? [
             {
@@ -67,7 +103,12 @@ export function barOption(panel: BarPanel): Option {
     ...(empty ? noData() : {}),
     grid: { left: 64, right: 16, top: 36, bottom: panel.series.length > 1 ? 48 : 28, containLabel: true },
     legend: panel.series.length > 1 ? { bottom: 4, textStyle: { color: theme.muted, fontSize: 10 } } : undefined,
-    xAxis: { type: 'category', data: panel.categories, ...axisStyle, axisLabel: { ...axisStyle.axisLabel, interval: 0, rotate: panel.categories.length > 6 ? 30 : 0 } },
+    xAxis: {
+      type: 'category',
+      data: panel.categories,
+      ...axisStyle,
+      axisLabel: { ...axisStyle.axisLabel, interval: 0, rotate: panel.categories.length > 6 ? 30 : 0 },
+    },
     yAxis: { type: 'value', ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: (v: number) => formatValue(v, panel.unit) } },
     series: panel.series.map((series) => ({ type: 'bar', name: series.name, data: series.values })),
   };

@@ -34,7 +34,11 @@ export function statSvg(panel: StatPanel, size: Size): string {
   if (panel.value === null || Number.isNaN(panel.value)) return frame(panel.title, size, noData(size));
   const fontSize = Math.max(14, Math.min(48, size.height * 0.4));
   const text = escapeXml(formatValue(panel.value, panel.unit));
-  return frame(panel.title, size, `<text x="${size.width / 2}" y="${size.height / 2 + fontSize / 2.4}" fill="${theme.palette[0]}" font-size="${fontSize}" text-anchor="middle">${text}</text>`);
+  return frame(
+    panel.title,
+    size,
+    `<text x="${size.width / 2}" y="${size.height / 2 + fontSize / 2.4}" fill="${theme.palette[0]}" font-size="${fontSize}" text-anchor="middle">${text}</text>`,
+  );
 }
 
 export function tableSvg(panel: TablePanel, size: Size): string {
@@ -53,7 +57,14 @@ export function tableSvg(panel: TablePanel, size: Size): string {
   return frame(panel.title, size, parts.join(''));
 }
 
-const levelColour: Record<string, string> = { error: theme.error, fatal: theme.error, warn: '#ff9830', warning: '#ff9830', info: theme.palette[0], debug: theme.muted };
+const levelColour: Record<string, string> = {
+  error: theme.error,
+  fatal: theme.error,
+  warn: '#ff9830',
+  warning: '#ff9830',
+  info: theme.palette[0],
+  debug: theme.muted,
+};
 
 export function logsSvg(panel: LogsPanel, size: Size): string {
   if (panel.lines.length === 0) return frame(panel.title, size, noData(size));

@@ -9,12 +9,52 @@ const points = (n: number) => Array.from({ length: n }, (_, i) => [now + i * 15_
 const size = { width: 600, height: 240 };
 
 const samples: Panel[] = [
-  { kind: 'timeseries', title: 'Rate', unit: 'reqps', series: [{ name: 'gateway', points: points(40) }, { name: 'orders', points: points(20) }], markers: [{ atMs: now + 60_000, label: 'fault on' }] },
-  { kind: 'bar', title: 'Conversion by variant', unit: 'percentunit', categories: ['control', 'one-page'], series: [{ name: 'conversion', values: [0.31, 0.36] }] },
+  {
+    kind: 'timeseries',
+    title: 'Rate',
+    unit: 'reqps',
+    series: [
+      { name: 'gateway', points: points(40) },
+      { name: 'orders', points: points(20) },
+    ],
+    markers: [{ atMs: now + 60_000, label: 'fault on' }],
+  },
+  {
+    kind: 'bar',
+    title: 'Conversion by variant',
+    unit: 'percentunit',
+    categories: ['control', 'one-page'],
+    series: [{ name: 'conversion', values: [0.31, 0.36] }],
+  },
   { kind: 'stat', title: 'p95', unit: 's', value: 0.042 },
-  { kind: 'table', title: 'Slowest traces', columns: ['trace', 'duration'], rows: [['4bf92f3577b34da6', '812 ms'], ['00f067aa0ba902b7', '640 ms']] },
-  { kind: 'nodegraph', title: 'Service map', nodes: [{ id: 'gateway', detail: '4 req/s' }], edges: [{ source: 'gateway', target: 'orders' }, { source: 'orders', target: 'payments', failing: true }] },
-  { kind: 'heatmap', title: 'Latency', timesMs: [now, now + 60_000], buckets: ['≤ 5 ms', '≤ 25 ms'], cells: [[0, 0, 3], [1, 1, 9]] },
+  {
+    kind: 'table',
+    title: 'Slowest traces',
+    columns: ['trace', 'duration'],
+    rows: [
+      ['4bf92f3577b34da6', '812 ms'],
+      ['00f067aa0ba902b7', '640 ms'],
+    ],
+  },
+  {
+    kind: 'nodegraph',
+    title: 'Service map',
+    nodes: [{ id: 'gateway', detail: '4 req/s' }],
+    edges: [
+      { source: 'gateway', target: 'orders' },
+      { source: 'orders', target: 'payments', failing: true },
+    ],
+  },
+  {
+    kind: 'heatmap',
+    title: 'Latency',
+    timesMs: [now, now + 60_000],
+    buckets: ['≤ 5 ms', '≤ 25 ms'],
+    cells: [
+      [0, 0, 3],
+      [1, 1, 9],
+    ],
+  },
   { kind: 'logs', title: 'Errors', lines: [{ timeMs: now, level: 'error', text: 'payment declined' }] },
 ];
 
@@ -72,11 +112,15 @@ describe('renderPanelSvg', () => {
 
 describe('renderBoardSvg', () => {
   it('places each panel on the 24-column grid, one nested drawing each', () => {
-    const svg = renderBoardSvg('Board <1>', [
-      { panel: samples[0]!, gridPos: { x: 0, y: 0, w: 12, h: 8 } },
-      { panel: samples[2]!, gridPos: { x: 12, y: 0, w: 12, h: 8 } },
-      { panel: samples[3]!, gridPos: { x: 0, y: 8, w: 24, h: 6 } },
-    ], { width: 1206 });
+    const svg = renderBoardSvg(
+      'Board <1>',
+      [
+        { panel: samples[0]!, gridPos: { x: 0, y: 0, w: 12, h: 8 } },
+        { panel: samples[2]!, gridPos: { x: 12, y: 0, w: 12, h: 8 } },
+        { panel: samples[3]!, gridPos: { x: 0, y: 8, w: 24, h: 6 } },
+      ],
+      { width: 1206 },
+    );
     expect(svg).toContain('Board &lt;1&gt;');
     expect(svg.match(/<svg [^>]*data-kind=/g)).toHaveLength(3);
     // 44 pixels of header + 14 rows of 30 pixels + the bottom gap.
@@ -92,7 +136,11 @@ describe('the process', () => {
     const script = `import { renderPanelSvg } from '@shopscope/charts';
       renderPanelSvg({ kind: 'timeseries', title: 't', series: [{ name: 'a', points: [[1, 1], [2, 2]] }] }, { width: 300, height: 200 });
       renderPanelSvg({ kind: 'nodegraph', title: 'n', nodes: [], edges: [{ source: 'a', target: 'b' }] }, { width: 300, height: 200 });`;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url).pathname, timeout: 20_000, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('..', import.meta.url).pathname,
+      timeout: 20_000,
+      encoding: 'utf8',
+    });
     expect(result.error, 'the process did not exit within 20 s').toBeUndefined();
     expect(result.status, result.stderr).toBe(0);
   });

@@ -4,7 +4,12 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 
 /** `variables`: the board's variables, in the order Grafana shows them. */
-export function newBoard(uid: string, title: string, description: string, variables: cog.Builder<dashboard.VariableModel>[] = []): dashboard.DashboardBuilder {
+export function newBoard(
+  uid: string,
+  title: string,
+  description: string,
+  variables: cog.Builder<dashboard.VariableModel>[] = [],
+): dashboard.DashboardBuilder {
   const board = new dashboard.DashboardBuilder(title)
     .uid(uid)
     .description(description)
@@ -14,7 +19,14 @@ export function newBoard(uid: string, title: string, description: string, variab
     .time({ from: 'now-15m', to: 'now' })
     .refresh('10s')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .link(new dashboard.DashboardLinkBuilder('shopscope boards').type(dashboard.DashboardLinkType.Dashboards).tags(['shopscope']).asDropdown(true).keepTime(true).includeVars(false));
+    .link(
+      new dashboard.DashboardLinkBuilder('shopscope boards')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(['shopscope'])
+        .asDropdown(true)
+        .keepTime(true)
+        .includeVars(false),
+    );
   for (const variable of variables) board.withVariable(variable);
   return board;
 }

@@ -11,7 +11,15 @@ import { sloBoard } from './boards/slo.ts';
 import { transactionsBoard } from './boards/transactions.ts';
 
 export const boardFactories: readonly (() => dashboard.Dashboard)[] = [
-  serviceOverviewBoard, serviceMapBoard, transactionsBoard, businessBoard, runtimeBoard, logsBoard, () => sloBoard(), pipelineBoard, frontendBoard,
+  serviceOverviewBoard,
+  serviceMapBoard,
+  transactionsBoard,
+  businessBoard,
+  runtimeBoard,
+  logsBoard,
+  () => sloBoard(),
+  pipelineBoard,
+  frontendBoard,
 ];
 
 /** Each board as the JSON Grafana's file provisioning loads (functions dropped, ids numbered). */

@@ -13,11 +13,20 @@ export const panelSchema = z.looseObject({
   title: z.string().min(1),
   description: z.string().min(1),
   datasource: dataSourceRef,
-  gridPos: z.object({ x: z.number().int().min(0).max(23), y: z.number().int().min(0), w: z.number().int().min(1).max(24), h: z.number().int().min(1) }),
+  gridPos: z.object({
+    x: z.number().int().min(0).max(23),
+    y: z.number().int().min(0),
+    w: z.number().int().min(1).max(24),
+    h: z.number().int().min(1),
+  }),
   targets: z.array(target).min(1),
 });
 
-const variable = z.looseObject({ name: z.string().regex(/^\w+$/), type: z.enum(['query', 'custom', 'constant', 'textbox', 'interval', 'datasource']), datasource: dataSourceRef.optional() });
+const variable = z.looseObject({
+  name: z.string().regex(/^\w+$/),
+  type: z.enum(['query', 'custom', 'constant', 'textbox', 'interval', 'datasource']),
+  datasource: dataSourceRef.optional(),
+});
 
 export const dashboardSchema = z.looseObject({
   uid: z.string().regex(/^[a-z0-9-]{1,40}$/),

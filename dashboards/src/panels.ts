@@ -39,7 +39,11 @@ export type PromLine = [expr: string, legend: string];
  */
 export function promTimeSeriesPanel(frame: PanelFrame & { exemplar?: boolean }, lines: PromLine[]): timeseries.PanelBuilder {
   const { exemplar, ...spec } = frame;
-  return timeSeriesPanel({ ...spec, source: prometheus, targets: lines.map(([expr, legend], i) => prom(refIdOf(i), expr, { legend, exemplar })) });
+  return timeSeriesPanel({
+    ...spec,
+    source: prometheus,
+    targets: lines.map(([expr, legend], i) => prom(refIdOf(i), expr, { legend, exemplar })),
+  });
 }
 
 /** A LogsQL `stats` pipe over time (VictoriaLogs), one line per group, named by `legend`. */
@@ -54,41 +58,83 @@ export function logLinesPanel(frame: PanelFrame, filter: string): logs.PanelBuil
 
 export function timeSeriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()
-    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
-    .span(spec.w).height(spec.h).unit(spec.unit ?? 'short')
-    .lineWidth(1).fillOpacity(10).showPoints(common.VisibilityMode.Never)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom));
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(spec.source)
+    .targets(spec.targets)
+    .span(spec.w)
+    .height(spec.h)
+    .unit(spec.unit ?? 'short')
+    .lineWidth(1)
+    .fillOpacity(10)
+    .showPoints(common.VisibilityMode.Never)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    );
 }
 
 export function statPanel(spec: PanelSpec): stat.PanelBuilder {
   return new stat.PanelBuilder()
-    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
-    .span(spec.w).height(spec.h).unit(spec.unit ?? 'short')
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(spec.source)
+    .targets(spec.targets)
+    .span(spec.w)
+    .height(spec.h)
+    .unit(spec.unit ?? 'short')
     .graphMode(common.BigValueGraphMode.Area)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
 }
 
 export function barPanel(spec: PanelSpec): barchart.PanelBuilder {
-  return new barchart.PanelBuilder()
-    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
-    .span(spec.w).height(spec.h).unit(spec.unit ?? 'short')
-    .orientation(common.VizOrientation.Horizontal).showValue(common.VisibilityMode.Auto)
-    // instant vectors come as one frame per series: join them into one row per label value
-    .withTransformation({ id: 'reduce', options: { reducers: ['lastNotNull'] } });
+  return (
+    new barchart.PanelBuilder()
+      .title(spec.title)
+      .description(spec.description)
+      .datasource(spec.source)
+      .targets(spec.targets)
+      .span(spec.w)
+      .height(spec.h)
+      .unit(spec.unit ?? 'short')
+      .orientation(common.VizOrientation.Horizontal)
+      .showValue(common.VisibilityMode.Auto)
+      // instant vectors come as one frame per series: join them into one row per label value
+      .withTransformation({ id: 'reduce', options: { reducers: ['lastNotNull'] } })
+  );
 }
 
 export function tablePanel(spec: PanelSpec): table.PanelBuilder {
   return new table.PanelBuilder()
-    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
-    .span(spec.w).height(spec.h).unit(spec.unit ?? 'short');
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(spec.source)
+    .targets(spec.targets)
+    .span(spec.w)
+    .height(spec.h)
+    .unit(spec.unit ?? 'short');
 }
 
 export function heatmapPanel(spec: PanelSpec): heatmap.PanelBuilder {
   return new heatmap.PanelBuilder()
-    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
-    .span(spec.w).height(spec.h)
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(spec.source)
+    .targets(spec.targets)
+    .span(spec.w)
+    .height(spec.h)
     .calculate(false)
-    .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Oranges').scale(heatmap.HeatmapColorScale.Exponential).exponent(0.5).steps(64).reverse(false))
+    .color(
+      new heatmap.HeatmapColorOptionsBuilder()
+        .mode(heatmap.HeatmapColorMode.Scheme)
+        .scheme('Oranges')
+        .scale(heatmap.HeatmapColorScale.Exponential)
+        .exponent(0.5)
+        .steps(64)
+        .reverse(false),
+    )
     .yAxis(new heatmap.YAxisConfigBuilder().unit(spec.unit ?? 's'))
     .exemplarsColor('rgba(255,0,255,0.7)')
     .showLegend();
@@ -96,24 +142,40 @@ export function heatmapPanel(spec: PanelSpec): heatmap.PanelBuilder {
 
 export function nodeGraphPanel(spec: PanelSpec): nodegraph.PanelBuilder {
   return new nodegraph.PanelBuilder()
-    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
-    .span(spec.w).height(spec.h);
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(spec.source)
+    .targets(spec.targets)
+    .span(spec.w)
+    .height(spec.h);
 }
 
 export function logsPanel(spec: PanelSpec): logs.PanelBuilder {
   return new logs.PanelBuilder()
-    .title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets)
-    .span(spec.w).height(spec.h)
-    .showTime(true).wrapLogMessage(true).enableLogDetails(true).sortOrder(common.LogsSortOrder.Descending);
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(spec.source)
+    .targets(spec.targets)
+    .span(spec.w)
+    .height(spec.h)
+    .showTime(true)
+    .wrapLogMessage(true)
+    .enableLogDetails(true)
+    .sortOrder(common.LogsSortOrder.Descending);
 }
 
 /** A Prometheus label-values variable, `All` selected: Grafana expands All to every value as a regex. */
 export function labelVariable(name: string, label: string, metric: string, labelName: string): dashboard.QueryVariableBuilder {
   const query = `label_values(${metric}, ${labelName})`;
   return new dashboard.QueryVariableBuilder(name)
-    .label(label).datasource(prometheus).query(query).definition(query)
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalAsc)
-    .multi(true).includeAll(true)
+    .label(label)
+    .datasource(prometheus)
+    .query(query)
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
     .current({ selected: true, text: ['All'], value: ['$__all'] });
 }
 
@@ -121,14 +183,25 @@ export function labelVariable(name: string, label: string, metric: string, label
  * Prometheus label-values variables over one metric, each narrowed by those before it (service
  * within the selected jobs, instance within the selected services): [name, label, label name].
  */
-export function narrowingLabelVariables(metric: string, variables: [name: string, label: string, labelName: string][]): dashboard.QueryVariableBuilder[] {
+export function narrowingLabelVariables(
+  metric: string,
+  variables: [name: string, label: string, labelName: string][],
+): dashboard.QueryVariableBuilder[] {
   return variables.map(([name, label, labelName], i) => {
-    const narrowedBy = variables.slice(0, i).map(([before, , beforeLabel]) => `${beforeLabel}=~"$${before}"`).join(', ');
+    const narrowedBy = variables
+      .slice(0, i)
+      .map(([before, , beforeLabel]) => `${beforeLabel}=~"$${before}"`)
+      .join(', ');
     return labelVariable(name, label, narrowedBy ? `${metric}{${narrowedBy}}` : metric, labelName);
   });
 }
 
 /** A link to another board of this folder, keeping the time range and the variables. */
 export function boardLink(title: string, uid: string): dashboard.DashboardLinkBuilder {
-  return new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(`/d/${uid}`).keepTime(true).includeVars(true).icon('dashboard');
+  return new dashboard.DashboardLinkBuilder(title)
+    .type(dashboard.DashboardLinkType.Link)
+    .url(`/d/${uid}`)
+    .keepTime(true)
+    .includeVars(true)
+    .icon('dashboard');
 }

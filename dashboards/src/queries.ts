@@ -19,7 +19,11 @@ export interface PromOptions {
 export const refIdOf = (index: number): string => String.fromCharCode(65 + index);
 
 export function prom(refId: string, expr: string, options: PromOptions = {}): cog.Builder<cog.Dataquery> {
-  const query = new promql.DataqueryBuilder().datasource(prometheus).refId(refId).expr(expr).legendFormat(options.legend ?? '__auto');
+  const query = new promql.DataqueryBuilder()
+    .datasource(prometheus)
+    .refId(refId)
+    .expr(expr)
+    .legendFormat(options.legend ?? '__auto');
   if (options.exemplar) query.exemplar(true);
   if (options.instant) query.instant();
   else query.range();
@@ -42,7 +46,15 @@ export type LogsQueryType = 'instant' | 'stats' | 'statsRange' | 'hits';
  * of a `stats` pipe (/select/logsql/stats_query_range), `stats` one value per group.
  */
 export function logsql(refId: string, expr: string, queryType: LogsQueryType, legend?: string): cog.Builder<cog.Dataquery> {
-  return new PluginQuery({ refId, datasource: victoriaLogs, editorMode: 'code', expr, queryType, ...(legend ? { legendFormat: legend } : {}), ...(queryType === 'instant' ? { maxLines: 100 } : {}) });
+  return new PluginQuery({
+    refId,
+    datasource: victoriaLogs,
+    editorMode: 'code',
+    expr,
+    queryType,
+    ...(legend ? { legendFormat: legend } : {}),
+    ...(queryType === 'instant' ? { maxLines: 100 } : {}),
+  });
 }
 
 export interface JaegerSearch {

@@ -31,7 +31,8 @@ function faultFor(condition: string): 'traffic' | 'collector-down' | 'browser' |
 }
 
 const hasData = (outcome: PanelOutcome) => outcome.queries.every((q) => !q.error && q.rows > 0);
-const describePanel = (o: PanelOutcome) => `${o.board.uid} / ${o.panel.title}: ${o.queries.map((q) => `${q.target.refId} ${q.error ?? `${q.rows} rows`}`).join('; ')}`;
+const describePanel = (o: PanelOutcome) =>
+  `${o.board.uid} / ${o.panel.title}: ${o.queries.map((q) => `${q.target.refId} ${q.error ?? `${q.rows} rows`}`).join('; ')}`;
 
 describe.skipIf(!agentBuilt)('every panel against the live back ends', () => {
   let live: LiveEnvironment;
@@ -77,11 +78,14 @@ describe.skipIf(!agentBuilt)('every panel against the live back ends', () => {
       }
     }
     // the services' metrics are scraped every 5 s, span metrics flushed every 5 s, rules every 30 s
-    await vi.waitFor(async () => {
-      const known = new Set(((await (await fetch(`${base}/label/__name__/values`)).json()) as { data: string[] }).data);
-      const missing = [...used.entries()].filter(([m]) => !known.has(m)).map(([m, where]) => `${m} (${where})`);
-      expect(missing).toEqual([]);
-    }, { timeout: 60_000, interval: 2_000 });
+    await vi.waitFor(
+      async () => {
+        const known = new Set(((await (await fetch(`${base}/label/__name__/values`)).json()) as { data: string[] }).data);
+        const missing = [...used.entries()].filter(([m]) => !known.has(m)).map(([m, where]) => `${m} (${where})`);
+        expect(missing).toEqual([]);
+      },
+      { timeout: 60_000, interval: 2_000 },
+    );
     const labels = new Set(((await (await fetch(`${base}/labels`)).json()) as { data: string[] }).data);
     expect([...labelsUsed.entries()].filter(([l]) => !labels.has(l)).map(([l, where]) => `${l} (${where})`)).toEqual([]);
     expect(used.size).toBeGreaterThan(30);
@@ -110,10 +114,13 @@ describe.skipIf(!agentBuilt)('every panel against the live back ends', () => {
 
   it('every panel returns data, its variables expanded to real values', async () => {
     let outcomes: PanelOutcome[] = [];
-    await vi.waitFor(async () => {
-      outcomes = (await runAll()).filter((o) => !emptyUnless(o.panel));
-      expect(outcomes.filter((o) => !hasData(o)).map(describePanel)).toEqual([]);
-    }, { timeout: 60_000, interval: 3_000 });
+    await vi.waitFor(
+      async () => {
+        outcomes = (await runAll()).filter((o) => !emptyUnless(o.panel));
+        expect(outcomes.filter((o) => !hasData(o)).map(describePanel)).toEqual([]);
+      },
+      { timeout: 60_000, interval: 3_000 },
+    );
     for (const o of outcomes) checked.set(o.panel, o);
     expect(outcomes.length).toBeGreaterThan(40);
   });
@@ -137,14 +144,19 @@ describe.skipIf(!agentBuilt)('every panel against the live back ends', () => {
     // a real browser loads the storefront page and an error is thrown on it: web vitals and the
     // error reach VictoriaLogs through the page's own telemetry
     await browseStorefront(live.gateway);
-    await vi.waitFor(async () => {
-      const again = (await runAll()).filter((o) => byFault.get('browser')?.some((p) => p.panel.title === o.panel.title && p.board.uid === o.board.uid));
-      expect(again.length).toBeGreaterThan(0);
-      for (const o of again) {
-        expect(hasData(o), describePanel(o)).toBe(true);
-        checked.set(o.panel, o);
-      }
-    }, { timeout: 45_000, interval: 3_000 });
+    await vi.waitFor(
+      async () => {
+        const again = (await runAll()).filter((o) =>
+          byFault.get('browser')?.some((p) => p.panel.title === o.panel.title && p.board.uid === o.board.uid),
+        );
+        expect(again.length).toBeGreaterThan(0);
+        for (const o of again) {
+          expect(hasData(o), describePanel(o)).toBe(true);
+          checked.set(o.panel, o);
+        }
+      },
+      { timeout: 45_000, interval: 3_000 },
+    );
     // the collector killed: the agent cannot export and counts what it drops
     const collector = (await status({ env: live.env })).find((s) => s.component === 'collector')!;
     process.kill(collector.pid!, 'SIGKILL');
@@ -152,20 +164,27 @@ describe.skipIf(!agentBuilt)('every panel against the live back ends', () => {
       const shopping = (async () => {
         for (let i = 0; i < 40 && !(await droppedSeen()); i++) await shop(live, 'control', '4242424242424242', `drop-${i}-${Date.now()}`);
       })();
-      await vi.waitFor(async () => {
-        const again = (await runAll()).filter((o) => byFault.get('collector-down')?.some((p) => p.panel.title === o.panel.title && p.board.uid === o.board.uid));
-        for (const o of again) {
-          expect(hasData(o), describePanel(o)).toBe(true);
-          checked.set(o.panel, o);
-        }
-      }, { timeout: 60_000, interval: 3_000 });
+      await vi.waitFor(
+        async () => {
+          const again = (await runAll()).filter((o) =>
+            byFault.get('collector-down')?.some((p) => p.panel.title === o.panel.title && p.board.uid === o.board.uid),
+          );
+          for (const o of again) {
+            expect(hasData(o), describePanel(o)).toBe(true);
+            checked.set(o.panel, o);
+          }
+        },
+        { timeout: 60_000, interval: 3_000 },
+      );
       await shopping;
     } finally {
       await up({ env: live.env, components: ['collector'], log: () => {} });
     }
 
     async function droppedSeen(): Promise<boolean> {
-      const response = await fetch(`http://127.0.0.1:${live.ports.prometheus}/api/v1/query?query=${encodeURIComponent('sum(shopscope_telemetry_dropped_total)')}`);
+      const response = await fetch(
+        `http://127.0.0.1:${live.ports.prometheus}/api/v1/query?query=${encodeURIComponent('sum(shopscope_telemetry_dropped_total)')}`,
+      );
       return ((await response.json()) as { data: { result: unknown[] } }).data.result.length > 0;
     }
   });

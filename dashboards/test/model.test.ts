@@ -33,7 +33,9 @@ describe('the committed dashboards', () => {
   });
 
   it('name only data sources the provisioning defines, with the same type', () => {
-    const file = parse(readFileSync(new URL('datasources/shopscope.yaml', provisioning), 'utf8')) as { datasources: { uid: string; type: string }[] };
+    const file = parse(readFileSync(new URL('datasources/shopscope.yaml', provisioning), 'utf8')) as {
+      datasources: { uid: string; type: string }[];
+    };
     const provisioned = new Map(file.datasources.map((d) => [d.uid, d.type]));
     expect([...provisioned.entries()].sort()).toEqual(dataSources.map((d) => [d.uid, d.type]).sort());
     for (const board of boards) {
@@ -42,13 +44,16 @@ describe('the committed dashboards', () => {
           expect(provisioned.get(ref.uid), `${board.uid} / ${panel.title}`).toBe(ref.type);
         }
       }
-      for (const variable of board.templating.list.filter((v: any) => v.type !== 'custom')) expect(provisioned.get(variable.datasource.uid), `${board.uid} $${variable.name}`).toBe(variable.datasource.type);
+      for (const variable of board.templating.list.filter((v: any) => v.type !== 'custom'))
+        expect(provisioned.get(variable.datasource.uid), `${board.uid} $${variable.name}`).toBe(variable.datasource.type);
     }
   });
 
   it('link to boards that exist, data sources that exist, or documented URLs', () => {
     const known = new Set(boards.map((b) => b.uid));
-    const provisioned = parse(readFileSync(new URL('datasources/shopscope.yaml', provisioning), 'utf8')) as { datasources: { uid: string; jsonData: any }[] };
+    const provisioned = parse(readFileSync(new URL('datasources/shopscope.yaml', provisioning), 'utf8')) as {
+      datasources: { uid: string; jsonData: any }[];
+    };
     for (const board of boards) {
       for (const link of board.links) {
         if (link.type === 'dashboards') expect(link.tags, board.uid).toEqual(['shopscope']);
@@ -56,12 +61,14 @@ describe('the committed dashboards', () => {
       }
     }
     // the data sources' cross links: exemplars, traces to logs and metrics, logs to traces
-    const targets = provisioned.datasources.flatMap((d) => [
-      ...(d.jsonData.exemplarTraceIdDestinations ?? []).map((e: any) => e.datasourceUid),
-      d.jsonData.tracesToLogsV2?.datasourceUid,
-      d.jsonData.tracesToMetrics?.datasourceUid,
-      ...(d.jsonData.derivedFields ?? []).map((f: any) => f.datasourceUid),
-    ]).filter(Boolean);
+    const targets = provisioned.datasources
+      .flatMap((d) => [
+        ...(d.jsonData.exemplarTraceIdDestinations ?? []).map((e: any) => e.datasourceUid),
+        d.jsonData.tracesToLogsV2?.datasourceUid,
+        d.jsonData.tracesToMetrics?.datasourceUid,
+        ...(d.jsonData.derivedFields ?? []).map((f: any) => f.datasourceUid),
+      ])
+      .filter(Boolean);
     expect(targets.length).toBe(4);
     for (const uid of targets) expect(provisioned.datasources.map((d) => d.uid)).toContain(uid);
   });
@@ -76,8 +83,12 @@ describe('the committed dashboards', () => {
 describe("the alert rules' dashboard links", () => {
   const links: { file: string; alert: string; url: string }[] = [];
   for (const file of readdirSync(rulesDir).filter((f) => f.endsWith('.yml'))) {
-    const doc = parse(readFileSync(new URL(file, rulesDir), 'utf8')) as { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] };
-    for (const group of doc.groups) for (const rule of group.rules) if (rule.alert && rule.annotations?.dashboard_url) links.push({ file, alert: rule.alert, url: rule.annotations.dashboard_url });
+    const doc = parse(readFileSync(new URL(file, rulesDir), 'utf8')) as {
+      groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[];
+    };
+    for (const group of doc.groups)
+      for (const rule of group.rules)
+        if (rule.alert && rule.annotations?.dashboard_url) links.push({ file, alert: rule.alert, url: rule.annotations.dashboard_url });
   }
 
   it('open one of these boards, with variables it has', () => {

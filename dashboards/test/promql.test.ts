@@ -7,19 +7,36 @@ import { macrosFor, substituteMacros } from '../src/live/time-range.ts';
 import { substituteVariables } from '../src/live/variables.ts';
 
 const macros = macrosFor({ fromMs: 0, toMs: 15 * 60_000 });
-const sample = { service: '(gateway|orders)', route: '/api/checkout', environment: 'demo', job: 'shop', instance: '127\\\\.0\\\\.0\\\\.1:9464', slo: 'checkout-latency' };
+const sample = {
+  service: '(gateway|orders)',
+  route: '/api/checkout',
+  environment: 'demo',
+  job: 'shop',
+  instance: '127\\\\.0\\\\.0\\\\.1:9464',
+  slo: 'checkout-latency',
+};
 
 /** Positions of the grammar's error nodes: an empty list is a query that parses. */
 export function promqlErrors(query: string): number[] {
   const errors: number[] = [];
-  parser.parse(query).iterate({ enter: (node) => { if (node.type.isError) errors.push(node.from); } });
+  parser.parse(query).iterate({
+    enter: (node) => {
+      if (node.type.isError) errors.push(node.from);
+    },
+  });
   return errors;
 }
 
 describe('PromQL of the panels', () => {
   const queries = (allBoards() as any[]).flatMap((board) => [
-    ...board.panels.flatMap((panel: any) => panel.targets.filter((t: any) => t.datasource.type === 'prometheus').map((t: any) => ({ where: `${board.uid} / ${panel.title} / ${t.refId}`, expr: t.expr as string }))),
-    ...board.templating.list.filter((v: any) => v.datasource?.type === 'prometheus').map((v: any) => ({ where: `${board.uid} $${v.name}`, expr: (v.query as string).replace(/^label_values\((.*),\s*\w+\)$/s, '$1') })),
+    ...board.panels.flatMap((panel: any) =>
+      panel.targets
+        .filter((t: any) => t.datasource.type === 'prometheus')
+        .map((t: any) => ({ where: `${board.uid} / ${panel.title} / ${t.refId}`, expr: t.expr as string })),
+    ),
+    ...board.templating.list
+      .filter((v: any) => v.datasource?.type === 'prometheus')
+      .map((v: any) => ({ where: `${board.uid} $${v.name}`, expr: (v.query as string).replace(/^label_values\((.*),\s*\w+\)$/s, '$1') })),
   ]);
 
   it('finds the queries', () => expect(queries.length).toBeGreaterThan(60));

@@ -54,7 +54,13 @@ export function attribute(span: TraceSpan, key: string): unknown {
 /** Trace ids of one service's traces with the given tags, from Jaeger's v1 search. */
 export async function jaegerSearch(ports: Ports, service: string, tags: Record<string, string>, sinceSeconds = 600): Promise<string[]> {
   const end = Date.now() * 1000 + 5_000_000;
-  const query = new URLSearchParams({ service, tags: JSON.stringify(tags), start: String(end - sinceSeconds * 1_000_000), end: String(end), limit: '200' });
+  const query = new URLSearchParams({
+    service,
+    tags: JSON.stringify(tags),
+    start: String(end - sinceSeconds * 1_000_000),
+    end: String(end),
+    limit: '200',
+  });
   const response = await fetch(`http://127.0.0.1:${ports.jaegerQuery}/api/traces?${query}`);
   if (!response.ok) throw new Error(`jaeger search answered ${response.status}: ${await response.text()}`);
   const body = (await response.json()) as { data?: JaegerTrace[] };
@@ -76,7 +82,11 @@ export async function logsQuery(ports: Ports, logsQl: string, limit = 1000): Pro
 
 export async function promQuery(ports: Ports, promQl: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const response = await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/query?query=${encodeURIComponent(promQl)}`);
-  const body = (await response.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const body = (await response.json()) as {
+    status: string;
+    error?: string;
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
   if (body.status !== 'success') throw new Error(`prometheus: ${body.error}`);
   return body.data.result;
 }

@@ -70,7 +70,9 @@ async function purchase(page: Page): Promise<{ traceId: string; message: string 
 }
 
 async function sessionOf(page: Page): Promise<string> {
-  const id = await page.evaluate(() => (window as unknown as { faro?: { api: { getSession(): { id?: string } | undefined } } }).faro?.api.getSession()?.id);
+  const id = await page.evaluate(
+    () => (window as unknown as { faro?: { api: { getSession(): { id?: string } | undefined } } }).faro?.api.getSession()?.id,
+  );
   expect(id, 'the page has a Faro session').toBeTruthy();
   return id!;
 }
@@ -78,7 +80,9 @@ async function sessionOf(page: Page): Promise<string> {
 /** The storefront's rows in VictoriaLogs for a LogsQL filter, printed so the query can be reused. */
 async function storefrontLogs(what: string, filter: string, done: (rows: LogRow[]) => boolean): Promise<LogRow[]> {
   const query = `_time:15m service.name:"storefront" ${filter}`;
-  console.log(`${what}: LogsQL ${query}  (curl http://127.0.0.1:${settings.ports.victoriaLogs}/select/logsql/query --data-urlencode 'query=${query}')`);
+  console.log(
+    `${what}: LogsQL ${query}  (curl http://127.0.0.1:${settings.ports.victoriaLogs}/select/logsql/query --data-urlencode 'query=${query}')`,
+  );
   return vi.waitFor(async () => {
     const rows = await logsQuery(settings.ports, query);
     if (!done(rows)) throw new Error(`${what}: ${rows.length} rows so far`);
@@ -144,7 +148,9 @@ describe.skipIf(!agentBuilt || !bundleBuilt)('real-user monitoring of the storef
       return found;
     }, wait);
     const spansById = byId(spans);
-    const gatewayServer = spans.find((s) => s.service === 'gateway' && s.tags['span.kind'] === 'server' && s.name.includes('/api/checkout'));
+    const gatewayServer = spans.find(
+      (s) => s.service === 'gateway' && s.tags['span.kind'] === 'server' && s.name.includes('/api/checkout'),
+    );
     expect(gatewayServer, 'the gateway server span of POST /api/checkout').toBeDefined();
     const fetchSpan = spansById.get(gatewayServer!.parentSpanId);
     expect(fetchSpan?.service).toBe('storefront');
@@ -206,7 +212,11 @@ describe.skipIf(!agentBuilt || !bundleBuilt)('real-user monitoring of the storef
         throw new Error('storefront test boom');
       });
     });
-    const rows = await storefrontLogs('page error', `exception.message:"storefront test boom" session.id:"${session}"`, (found) => found.length > 0);
+    const rows = await storefrontLogs(
+      'page error',
+      `exception.message:"storefront test boom" session.id:"${session}"`,
+      (found) => found.length > 0,
+    );
     const row = rows[0]!;
     console.log(`page error row fields: ${Object.keys(row).sort().join(', ')}`);
     expect(row['exception.type']).toBe('Error');
@@ -258,7 +268,11 @@ describe.skipIf(!agentBuilt || !bundleBuilt)('real-user monitoring of the storef
     );
     const rows = await storefrontLogs('scrubbed error', `exception.message:"refused" session.id:"${session}"`, (found) => found.length > 0);
     expect(rows[0]!['exception.message']).toBe('card [card] of [email] refused');
-    const consoleRows = await storefrontLogs('scrubbed console line', `"checkout trouble" session.id:"${session}"`, (found) => found.length > 0);
+    const consoleRows = await storefrontLogs(
+      'scrubbed console line',
+      `"checkout trouble" session.id:"${session}"`,
+      (found) => found.length > 0,
+    );
     expect(consoleRows[0]!['exception.message']).toBe('console.error: checkout trouble for [email] paying with [card]');
     const everything = (await logsQuery(settings.ports, `_time:15m service.name:"storefront"`, 10_000)).map((r) => JSON.stringify(r));
     const jaegerQuery = `http://127.0.0.1:${settings.ports.jaegerQuery}/api/traces?service=storefront&lookback=1h&limit=200`;
@@ -272,7 +286,9 @@ describe.skipIf(!agentBuilt || !bundleBuilt)('real-user monitoring of the storef
     for (const text of [...bodies, ...everything]) {
       for (const secret of [card, cardDigits, '4242-4242-4242-4242', email, '"321"']) expect(text).not.toContain(secret);
     }
-    console.log(`checked ${bodies.length} bodies the browser posted (${bodies.reduce((n, b) => n + b.length, 0)} bytes), ${everything.length - 1} VictoriaLogs rows and the storefront's Jaeger traces`);
+    console.log(
+      `checked ${bodies.length} bodies the browser posted (${bodies.reduce((n, b) => n + b.length, 0)} bytes), ${everything.length - 1} VictoriaLogs rows and the storefront's Jaeger traces`,
+    );
     await page.close();
   });
 
@@ -292,7 +308,9 @@ describe.skipIf(!agentBuilt || !bundleBuilt)('real-user monitoring of the storef
     // Chromium itself logs each refused connection; nothing else may reach the console
     const others = consoleErrors.filter((e) => !(e.url.startsWith(otlpBase) || e.text.includes('ERR_CONNECTION_REFUSED')));
     expect(others).toEqual([]);
-    console.log(`collector down: purchase confirmed, ${failed.length} telemetry posts failed silently, ${consoleErrors.length - others.length} browser network lines, no page error`);
+    console.log(
+      `collector down: purchase confirmed, ${failed.length} telemetry posts failed silently, ${consoleErrors.length - others.length} browser network lines, no page error`,
+    );
     await page.close();
   });
 });

@@ -104,10 +104,15 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
         found.every((s) => !s.parentSpanId || stored.has(s.parentSpanId))
       );
     };
-    const spans = await vi.waitFor(async () => {
-      const found = await jaegerTrace(ports, res.transactionId);
-      return present('the whole checkout trace in Jaeger', found && complete(found) ? found : undefined);
-    }, { timeout: 30_000, interval: 500 }).catch(async () => (await jaegerTrace(ports, res.transactionId)) ?? []);
+    const spans = await vi
+      .waitFor(
+        async () => {
+          const found = await jaegerTrace(ports, res.transactionId);
+          return present('the whole checkout trace in Jaeger', found && complete(found) ? found : undefined);
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .catch(async () => (await jaegerTrace(ports, res.transactionId)) ?? []);
     const ids = new Set(spans.map((s) => s.spanId));
     const roots = spans.filter((s) => !s.parentSpanId);
     expect(roots).toHaveLength(1);
@@ -130,27 +135,33 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
       expect(res.status).toBe(201);
       ids.push(res.transactionId);
     }
-    const resolved = await vi.waitFor(async () => {
-      const found = await Promise.all(ids.map(async (id) => ((await jaegerTrace(ports, id)) ? id : undefined)));
-      const count = found.filter(Boolean).length;
-      return present('all 20 checkout traces in Jaeger', count === ids.length ? count : undefined);
-    }, { timeout: 45_000, interval: 500 });
+    const resolved = await vi.waitFor(
+      async () => {
+        const found = await Promise.all(ids.map(async (id) => ((await jaegerTrace(ports, id)) ? id : undefined)));
+        const count = found.filter(Boolean).length;
+        return present('all 20 checkout traces in Jaeger', count === ids.length ? count : undefined);
+      },
+      { timeout: 45_000, interval: 500 },
+    );
     console.log(`transaction ids resolved in Jaeger: ${resolved} of ${ids.length}`);
     expect(resolved).toBe(20);
   });
 
   it("VictoriaLogs returns the request's log lines by trace id from three services, redacted", async () => {
     const res = await buyOne('pipeline-2');
-    const rows = await vi.waitFor(async () => {
-      const found = await logsQuery(ports, `_time:10m trace_id:"${res.transactionId}"`);
-      // Each service exports its log batch on its own timer: wait for every line asserted below,
-      // not only for three services (seen once: orders' order.placed landed after the others).
-      const complete =
-        new Set(found.map((row) => row['service.name'])).size >= 3 &&
-        found.some((row) => row.event === 'http.request' && row['service.name'] === 'gateway') &&
-        found.some((row) => row.event === 'order.placed');
-      return present('log lines by trace id in VictoriaLogs', complete ? found : undefined);
-    }, { timeout: 30_000, interval: 500 });
+    const rows = await vi.waitFor(
+      async () => {
+        const found = await logsQuery(ports, `_time:10m trace_id:"${res.transactionId}"`);
+        // Each service exports its log batch on its own timer: wait for every line asserted below,
+        // not only for three services (seen once: orders' order.placed landed after the others).
+        const complete =
+          new Set(found.map((row) => row['service.name'])).size >= 3 &&
+          found.some((row) => row.event === 'http.request' && row['service.name'] === 'gateway') &&
+          found.some((row) => row.event === 'order.placed');
+        return present('log lines by trace id in VictoriaLogs', complete ? found : undefined);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
     expect(new Set(rows.map((row) => row['service.name'])).size).toBeGreaterThanOrEqual(3);
     for (const row of rows) {
       const text = JSON.stringify(row);
@@ -169,32 +180,41 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
 
   it('Prometheus has RED series for every service, exemplars Jaeger knows, and service-graph edges', async () => {
     await buyOne('pipeline-3');
-    const series = await vi.waitFor(async () => {
-      const found = await promQuery(ports, 'sum by (service) (http_server_request_duration_seconds_count{job="shop"})');
-      return present('RED series for every service', found.length >= serviceNames.length ? found : undefined);
-    }, { timeout: 30_000, interval: 500 });
+    const series = await vi.waitFor(
+      async () => {
+        const found = await promQuery(ports, 'sum by (service) (http_server_request_duration_seconds_count{job="shop"})');
+        return present('RED series for every service', found.length >= serviceNames.length ? found : undefined);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
     expect(series.map((s) => s.metric.service).sort()).toEqual([...serviceNames].sort());
 
-    const traceId = await vi.waitFor(async () => {
-      const data = await promExemplars(ports, 'http_server_request_duration_seconds_bucket{job="shop"}');
-      for (const series of data) {
-        for (const exemplar of series.exemplars) {
-          const id = exemplar.labels.trace_id ?? exemplar.labels.traceID;
-          if (id && (await jaegerTrace(ports, id))) return present('an exemplar whose trace Jaeger returns', id);
+    const traceId = await vi.waitFor(
+      async () => {
+        const data = await promExemplars(ports, 'http_server_request_duration_seconds_bucket{job="shop"}');
+        for (const series of data) {
+          for (const exemplar of series.exemplars) {
+            const id = exemplar.labels.trace_id ?? exemplar.labels.traceID;
+            if (id && (await jaegerTrace(ports, id))) return present('an exemplar whose trace Jaeger returns', id);
+          }
         }
-      }
-      return present('an exemplar whose trace Jaeger returns', undefined);
-    }, { timeout: 30_000, interval: 500 });
+        return present('an exemplar whose trace Jaeger returns', undefined);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
     for (const [client, server] of [
       ['gateway', 'orders'],
       ['orders', 'payments'],
     ]) {
-      const edge = await vi.waitFor(async () => {
-        const found = await promQuery(ports, `traces_service_graph_request_total{client="${client}",server="${server}"}`);
-        return present(`service-graph edge ${client}->${server}`, found.length ? found : undefined);
-      }, { timeout: 30_000, interval: 500 });
+      const edge = await vi.waitFor(
+        async () => {
+          const found = await promQuery(ports, `traces_service_graph_request_total{client="${client}",server="${server}"}`);
+          return present(`service-graph edge ${client}->${server}`, found.length ? found : undefined);
+        },
+        { timeout: 30_000, interval: 500 },
+      );
       expect(Number(edge[0]!.value[1])).toBeGreaterThan(0);
     }
   });
@@ -206,33 +226,46 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
     try {
       const res = await buyOne('pipeline-4');
       expect(res.body.status).toBe('payment_failed');
-      const found = await vi.waitFor(async () => {
-        const ids = await jaegerSearch(ports, 'payments', { error: 'true' });
-        return present('the failed trace in a search for errors', ids.includes(res.transactionId) ? ids : undefined);
-      }, { timeout: 30_000, interval: 500 });
+      const found = await vi.waitFor(
+        async () => {
+          const ids = await jaegerSearch(ports, 'payments', { error: 'true' });
+          return present('the failed trace in a search for errors', ids.includes(res.transactionId) ? ids : undefined);
+        },
+        { timeout: 30_000, interval: 500 },
+      );
       expect(found).toContain(res.transactionId);
     } finally {
       await call('PUT', '/admin/flags', { paymentFailureRate: 0 }, { authorization: `Bearer ${adminToken}` });
     }
-    const edges = await vi.waitFor(async () => {
-      const response = await fetch(`http://127.0.0.1:${ports.jaegerQuery}/api/dependencies?endTs=${Date.now()}&lookback=3600000`);
-      const body = (await response.json()) as { data?: { parent: string; child: string; callCount: number }[] };
-      const pairs = (body.data ?? []).map((d) => `${d.parent}->${d.child}`);
-      return present('dependencies from Jaeger', pairs.includes('gateway->orders') && pairs.includes('orders->payments') ? body.data : undefined);
-    }, { timeout: 30_000, interval: 500 });
+    const edges = await vi.waitFor(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${ports.jaegerQuery}/api/dependencies?endTs=${Date.now()}&lookback=3600000`);
+        const body = (await response.json()) as { data?: { parent: string; child: string; callCount: number }[] };
+        const pairs = (body.data ?? []).map((d) => `${d.parent}->${d.child}`);
+        return present(
+          'dependencies from Jaeger',
+          pairs.includes('gateway->orders') && pairs.includes('orders->payments') ? body.data : undefined,
+        );
+      },
+      { timeout: 30_000, interval: 500 },
+    );
     expect(edges.every((edge) => edge.callCount > 0)).toBe(true);
   });
 
-  it('the alert evaluator pages Slack for a fault set through the flags, and updates the page on resolve', { timeout: 240_000 }, async () => {
-    // The shipped rules look at 5-minute windows; this test rule is the same query on a short one.
-    const rulesDir = mkdtempSync(join(tmpdir(), 'shopscope-live-rules-'));
-    const stateDir = mkdtempSync(join(tmpdir(), 'shopscope-live-state-'));
-    const forSeconds = 5;
-    const intervalSeconds = 2;
-    const expr = 'sum by (service) (rate(http_server_request_duration_seconds_count{job="shop",service="gateway",status_class="5xx"}[20s])) > 0.2';
-    writeFileSync(
-      join(rulesDir, 'live.rules.yml'),
-      `groups:
+  it(
+    'the alert evaluator pages Slack for a fault set through the flags, and updates the page on resolve',
+    { timeout: 240_000 },
+    async () => {
+      // The shipped rules look at 5-minute windows; this test rule is the same query on a short one.
+      const rulesDir = mkdtempSync(join(tmpdir(), 'shopscope-live-rules-'));
+      const stateDir = mkdtempSync(join(tmpdir(), 'shopscope-live-state-'));
+      const forSeconds = 5;
+      const intervalSeconds = 2;
+      const expr =
+        'sum by (service) (rate(http_server_request_duration_seconds_count{job="shop",service="gateway",status_class="5xx"}[20s])) > 0.2';
+      writeFileSync(
+        join(rulesDir, 'live.rules.yml'),
+        `groups:
   - name: live
     interval: ${intervalSeconds}s
     rules:
@@ -245,67 +278,83 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
           runbook_url: "alerts/RUNBOOKS.md#higherrorratio"
           exemplar_metric: http_server_request_duration_seconds_bucket
 `,
-    );
-    writeFileSync(
-      join(stateDir, 'policy.yml'),
-      `route: { receiver: oncall, group_by: [alertname, service], group_wait: 1s, group_interval: 2s, repeat_interval: 1h }
+      );
+      writeFileSync(
+        join(stateDir, 'policy.yml'),
+        `route: { receiver: oncall, group_by: [alertname, service], group_wait: 1s, group_interval: 2s, repeat_interval: 1h }
 receivers:
   - name: oncall
     slack_channel: '#shop-oncall'
 `,
-    );
-    const slack = await new FakeSlack({ channels: { 'shop-oncall': 'C0SHOPONCALL' }, tokens: ['xoxb-live-test'] }).start();
-    const evaluator = await startEvaluator({
-      rulesDir: rulesDir,
-      policy: join(stateDir, 'policy.yml'),
-      stateFile: join(stateDir, 'state.db'),
-      prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
-      victoriaLogsUrl: `http://127.0.0.1:${ports.victoriaLogs}`,
-      slackToken: 'xoxb-live-test',
-      slackApiUrl: slack.apiUrl,
-      port: await freePort(),
-    });
-    const traffic = new AbortController();
-    const driving = (async () => {
-      while (!traffic.signal.aborted) {
-        await Promise.all(Array.from({ length: 4 }, () => call('GET', '/api/products?limit=3').catch(() => undefined)));
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    })();
-    const auth = { authorization: `Bearer ${adminToken}` };
-    try {
-      expect((await call('PUT', '/admin/flags', { gatewayErrorRate: 1 }, auth)).status).toBe(200);
-      // the condition becomes true in Prometheus after a scrape or two: the clock starts there
-      await vi.waitFor(async () => present('the fault visible in Prometheus', (await promQuery(ports, expr)).length > 0), { timeout: 60_000, interval: 500 });
-      const conditionAt = Date.now();
-      const page = await vi.waitFor(() => present('the page in Slack', slack.callsOf('chat.postMessage')[0]), { timeout: 60_000, interval: 500 });
-      const pageDelay = Date.now() - conditionAt;
-      expect(pageDelay).toBeLessThan((forSeconds + intervalSeconds + 5) * 1000);
-      expect(page.params.channel).toBe('#shop-oncall');
-      expect(String(page.params.text)).toContain('GatewayErrors');
-
-      expect((await call('PUT', '/admin/flags', { gatewayErrorRate: 0 }, auth)).status).toBe(200);
-      const fixedAt = Date.now();
-      const update = await vi.waitFor(() => present('the page updated on resolve', slack.callsOf('chat.update')[0]), { timeout: 90_000, interval: 500 });
-      const resolveDelay = Date.now() - fixedAt;
-      expect(update.params.ts).toBe(page.ts);
-      const reply = await vi.waitFor(
-        () => present('a reply in the thread', slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts === page.ts)),
-        { timeout: 30_000, interval: 500 },
       );
-      expect(String(reply.params.text)).toMatch(/resolved/i);
-      // the resolve waits for the 20 s rate window to empty of errors, then one interval
-      console.log(`live alert: page ${(pageDelay / 1000).toFixed(1)} s after the condition held; resolved ${(resolveDelay / 1000).toFixed(1)} s after the fix`);
-    } finally {
-      traffic.abort();
-      await driving;
-      await call('PUT', '/admin/flags', { gatewayErrorRate: 0 }, auth);
-      await evaluator.stop();
-      await slack.stop();
-      rmSync(rulesDir, { recursive: true, force: true });
-      rmSync(stateDir, { recursive: true, force: true });
-    }
-  });
+      const slack = await new FakeSlack({ channels: { 'shop-oncall': 'C0SHOPONCALL' }, tokens: ['xoxb-live-test'] }).start();
+      const evaluator = await startEvaluator({
+        rulesDir: rulesDir,
+        policy: join(stateDir, 'policy.yml'),
+        stateFile: join(stateDir, 'state.db'),
+        prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
+        victoriaLogsUrl: `http://127.0.0.1:${ports.victoriaLogs}`,
+        slackToken: 'xoxb-live-test',
+        slackApiUrl: slack.apiUrl,
+        port: await freePort(),
+      });
+      const traffic = new AbortController();
+      const driving = (async () => {
+        while (!traffic.signal.aborted) {
+          await Promise.all(Array.from({ length: 4 }, () => call('GET', '/api/products?limit=3').catch(() => undefined)));
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      const auth = { authorization: `Bearer ${adminToken}` };
+      try {
+        expect((await call('PUT', '/admin/flags', { gatewayErrorRate: 1 }, auth)).status).toBe(200);
+        // the condition becomes true in Prometheus after a scrape or two: the clock starts there
+        await vi.waitFor(async () => present('the fault visible in Prometheus', (await promQuery(ports, expr)).length > 0), {
+          timeout: 60_000,
+          interval: 500,
+        });
+        const conditionAt = Date.now();
+        const page = await vi.waitFor(() => present('the page in Slack', slack.callsOf('chat.postMessage')[0]), {
+          timeout: 60_000,
+          interval: 500,
+        });
+        const pageDelay = Date.now() - conditionAt;
+        expect(pageDelay).toBeLessThan((forSeconds + intervalSeconds + 5) * 1000);
+        expect(page.params.channel).toBe('#shop-oncall');
+        expect(String(page.params.text)).toContain('GatewayErrors');
+
+        expect((await call('PUT', '/admin/flags', { gatewayErrorRate: 0 }, auth)).status).toBe(200);
+        const fixedAt = Date.now();
+        const update = await vi.waitFor(() => present('the page updated on resolve', slack.callsOf('chat.update')[0]), {
+          timeout: 90_000,
+          interval: 500,
+        });
+        const resolveDelay = Date.now() - fixedAt;
+        expect(update.params.ts).toBe(page.ts);
+        const reply = await vi.waitFor(
+          () =>
+            present(
+              'a reply in the thread',
+              slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts === page.ts),
+            ),
+          { timeout: 30_000, interval: 500 },
+        );
+        expect(String(reply.params.text)).toMatch(/resolved/i);
+        // the resolve waits for the 20 s rate window to empty of errors, then one interval
+        console.log(
+          `live alert: page ${(pageDelay / 1000).toFixed(1)} s after the condition held; resolved ${(resolveDelay / 1000).toFixed(1)} s after the fix`,
+        );
+      } finally {
+        traffic.abort();
+        await driving;
+        await call('PUT', '/admin/flags', { gatewayErrorRate: 0 }, auth);
+        await evaluator.stop();
+        await slack.stop();
+        rmSync(rulesDir, { recursive: true, force: true });
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('with the collector killed under load the shop keeps serving; restarted, telemetry resumes', { timeout: 180_000 }, async () => {
     const collector = (await status({ env })).find((s) => s.component === 'collector')!;
@@ -327,46 +376,69 @@ receivers:
       expect(failures).toEqual([]);
       expect(served).toBeGreaterThan(500);
       // what the agent could not export is counted, not kept without bound
-      const dropped = await vi.waitFor(async () => {
-        const count = await scrapeSum(`http://127.0.0.1:${shopEnv.SHOPSCOPE_GATEWAY_METRICS_PORT}/metrics`, 'shopscope_telemetry_dropped_total');
-        return present('drops counted by the agent', count > 0 ? count : undefined);
-      }, { timeout: 30_000, interval: 500 });
+      const dropped = await vi.waitFor(
+        async () => {
+          const count = await scrapeSum(
+            `http://127.0.0.1:${shopEnv.SHOPSCOPE_GATEWAY_METRICS_PORT}/metrics`,
+            'shopscope_telemetry_dropped_total',
+          );
+          return present('drops counted by the agent', count > 0 ? count : undefined);
+        },
+        { timeout: 30_000, interval: 500 },
+      );
       expect(dropped).toBeGreaterThan(0);
     } finally {
       await up({ env, components: ['collector'], log: quiet });
     }
     const res = await buyOne('pipeline-5');
-    const spans = await vi.waitFor(async () => present('a new trace after the collector restart', await jaegerTrace(ports, res.transactionId)), { timeout: 45_000, interval: 500 });
+    const spans = await vi.waitFor(
+      async () => present('a new trace after the collector restart', await jaegerTrace(ports, res.transactionId)),
+      { timeout: 45_000, interval: 500 },
+    );
     expect(spans.length).toBeGreaterThan(0);
   });
 
-  it('with Jaeger and VictoriaLogs down the collector queues and retries, and counts what it could not send', { timeout: 240_000 }, async () => {
-    const all = await status({ env });
-    const metricsUrl = `http://127.0.0.1:${ports.collectorMetrics}/metrics`;
-    const failedBefore =
-      (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_spans_total')) + (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_log_records_total'));
-    for (const component of ['jaeger', 'victorialogs']) process.kill(all.find((s) => s.component === component)!.pid!, 'SIGKILL');
-    try {
-      for (let i = 0; i < 5; i++) await buyOne(`pipeline-down-${i}`);
-      // the queue holds what could not be sent yet, and the failures are counted
-      const seen = await vi.waitFor(async () => {
-        const queued = (await scrapeSum(metricsUrl, 'otelcol_exporter_queue_size')) > 0;
-        const failed =
-          (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_spans_total')) +
-            (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_log_records_total')) >
-          failedBefore;
-        return present('queued telemetry or send failures in the collector metrics', queued || failed ? { queued, failed } : undefined);
-      }, { timeout: 60_000, interval: 500 });
-      expect(seen.queued || seen.failed).toBe(true);
-    } finally {
-      await up({ env, log: quiet });
-    }
-    // back up: a new checkout reaches Jaeger and VictoriaLogs again
-    const res = await buyOne('pipeline-6');
-    await vi.waitFor(async () => present('a new trace after Jaeger restarted', await jaegerTrace(ports, res.transactionId)), { timeout: 60_000, interval: 500 });
-    await vi.waitFor(async () => {
-      const rows = await logsQuery(ports, `_time:10m trace_id:"${res.transactionId}"`);
-      return present('new log lines after VictoriaLogs restarted', rows.length > 0 ? rows : undefined);
-    }, { timeout: 60_000, interval: 500 });
-  });
+  it(
+    'with Jaeger and VictoriaLogs down the collector queues and retries, and counts what it could not send',
+    { timeout: 240_000 },
+    async () => {
+      const all = await status({ env });
+      const metricsUrl = `http://127.0.0.1:${ports.collectorMetrics}/metrics`;
+      const failedBefore =
+        (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_spans_total')) +
+        (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_log_records_total'));
+      for (const component of ['jaeger', 'victorialogs']) process.kill(all.find((s) => s.component === component)!.pid!, 'SIGKILL');
+      try {
+        for (let i = 0; i < 5; i++) await buyOne(`pipeline-down-${i}`);
+        // the queue holds what could not be sent yet, and the failures are counted
+        const seen = await vi.waitFor(
+          async () => {
+            const queued = (await scrapeSum(metricsUrl, 'otelcol_exporter_queue_size')) > 0;
+            const failed =
+              (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_spans_total')) +
+                (await scrapeSum(metricsUrl, 'otelcol_exporter_send_failed_log_records_total')) >
+              failedBefore;
+            return present('queued telemetry or send failures in the collector metrics', queued || failed ? { queued, failed } : undefined);
+          },
+          { timeout: 60_000, interval: 500 },
+        );
+        expect(seen.queued || seen.failed).toBe(true);
+      } finally {
+        await up({ env, log: quiet });
+      }
+      // back up: a new checkout reaches Jaeger and VictoriaLogs again
+      const res = await buyOne('pipeline-6');
+      await vi.waitFor(async () => present('a new trace after Jaeger restarted', await jaegerTrace(ports, res.transactionId)), {
+        timeout: 60_000,
+        interval: 500,
+      });
+      await vi.waitFor(
+        async () => {
+          const rows = await logsQuery(ports, `_time:10m trace_id:"${res.transactionId}"`);
+          return present('new log lines after VictoriaLogs restarted', rows.length > 0 ? rows : undefined);
+        },
+        { timeout: 60_000, interval: 500 },
+      );
+    },
+  );
 });

@@ -50,7 +50,11 @@ export async function runLightTraffic(options: TrafficOptions): Promise<{ reques
           await call(
             'POST',
             '/api/checkout',
-            { cartId: cart.id, email: `shopper${n}@example.com`, payment: { cardNumber: cards[n % cards.length], expiry: '12/39', cvv: '123' } },
+            {
+              cartId: cart.id,
+              email: `shopper${n}@example.com`,
+              payment: { cardNumber: cards[n % cards.length], expiry: '12/39', cvv: '123' },
+            },
             { 'idempotency-key': `demo-${Date.now()}-${n}` },
           );
         }

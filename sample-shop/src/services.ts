@@ -21,7 +21,12 @@ export interface BuildOptions {
  * service's modules are imported when that service is built, so a process loads only its own
  * (the gateway's static-file server stays out of the other five).
  */
-export async function buildService(name: ServiceName, config: ShopConfig, flags: FlagStore, options: BuildOptions = {}): Promise<BuiltService> {
+export async function buildService(
+  name: ServiceName,
+  config: ShopConfig,
+  flags: FlagStore,
+  options: BuildOptions = {},
+): Promise<BuiltService> {
   const client = (target: ServiceName, timeoutMs?: number) => new ServiceClient(target, config.urls[target], timeoutMs);
   const db = name === 'gateway' ? undefined : openDb({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config, name) });
   const logger = options.logger;

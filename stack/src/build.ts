@@ -5,7 +5,9 @@ import { describeError } from './errors.ts';
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  process.stdout.write(`usage: npm run stack:build [-- ${BUILD_COMPONENTS.join('|')} ...]\nBuilds the back ends (or finds them in the cache). See stack/README.md.\n`);
+  process.stdout.write(
+    `usage: npm run stack:build [-- ${BUILD_COMPONENTS.join('|')} ...]\nBuilds the back ends (or finds them in the cache). See stack/README.md.\n`,
+  );
 } else {
   const started = performance.now();
   buildAll({ components: args.length > 0 ? (args as BuildComponent[]) : undefined })

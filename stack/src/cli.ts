@@ -42,17 +42,24 @@ export async function main(argv: readonly string[]): Promise<number> {
       const rows = await status({ components: named });
       const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${(bytes / 1048576).toFixed(0)}MB`);
       for (const row of rows) {
-        const ports = Object.entries(row.ports).map(([name, port]) => `${name}=${port}`).join(' ');
+        const ports = Object.entries(row.ports)
+          .map(([name, port]) => `${name}=${port}`)
+          .join(' ');
         process.stdout.write(
           `${row.component.padEnd(12)} ${row.state.padEnd(9)} pid=${String(row.pid ?? '-').padEnd(8)} rss=${mib(row.rssBytes).padEnd(6)} pss=${mib(row.pssBytes).padEnd(6)} ${row.url.padEnd(24)} ${ports}  log: ${row.logFile}\n`,
         );
       }
       const demo = named ? [] : demoProcesses(loadSettings());
-      for (const row of demo) process.stdout.write(`${row.name.padEnd(22)} pid=${String(row.pid).padEnd(8)} rss=${mib(row.rssBytes).padEnd(6)} pss=${mib(row.pssBytes)}\n`);
+      for (const row of demo)
+        process.stdout.write(
+          `${row.name.padEnd(22)} pid=${String(row.pid).padEnd(8)} rss=${mib(row.rssBytes).padEnd(6)} pss=${mib(row.pssBytes)}\n`,
+        );
       const sum = (key: 'rssBytes' | 'pssBytes') => [...rows, ...demo].reduce((total, row) => total + (row[key] ?? 0), 0);
       // RSS counts pages shared between processes (the node binary's code) once per process;
       // PSS divides them, so its sum is the memory the processes take together.
-      process.stdout.write(`total rss=${mib(sum('rssBytes'))} pss=${mib(sum('pssBytes'))}${demo.length > 0 ? ' (back ends and the demo)' : ''}\n`);
+      process.stdout.write(
+        `total rss=${mib(sum('rssBytes'))} pss=${mib(sum('pssBytes'))}${demo.length > 0 ? ' (back ends and the demo)' : ''}\n`,
+      );
       return rows.every((row) => row.state === 'running') ? 0 : 3;
     }
     case 'logs':

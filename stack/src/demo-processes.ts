@@ -42,7 +42,9 @@ export function demoProcesses(settings: StackSettings): DemoProcess[] {
   if (!existsSync(file)) return [];
   let recorded: { name: string; pid: number }[];
   try {
-    recorded = (JSON.parse(readFileSync(file, 'utf8')) as { name: string; pid: number }[]).filter((p) => Number.isInteger(p.pid) && isAlive(p.pid));
+    recorded = (JSON.parse(readFileSync(file, 'utf8')) as { name: string; pid: number }[]).filter(
+      (p) => Number.isInteger(p.pid) && isAlive(p.pid),
+    );
   } catch {
     return [];
   }

@@ -80,11 +80,17 @@ export function loadSettings(env: Environment = process.env): StackSettings {
   }
   const logsOtlpEndpoint = env.SHOPSCOPE_LOGS_OTLP_ENDPOINT || `http://127.0.0.1:${ports.victoriaLogs}/insert/opentelemetry/v1/logs`;
   if (!URL.canParse(logsOtlpEndpoint)) {
-    throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `SHOPSCOPE_LOGS_OTLP_ENDPOINT=${logsOtlpEndpoint} is not a URL (e.g. http://127.0.0.1:3100/otlp/v1/logs)`);
+    throw new StackError(
+      'SHOPSCOPE_ERR_CONFIG_INVALID',
+      `SHOPSCOPE_LOGS_OTLP_ENDPOINT=${logsOtlpEndpoint} is not a URL (e.g. http://127.0.0.1:3100/otlp/v1/logs)`,
+    );
   }
   const tracesOtlpEndpoint = env.SHOPSCOPE_TRACES_OTLP_ENDPOINT || `127.0.0.1:${ports.jaegerOtlpGrpc}`;
   if (!/^[^\s/:]+:\d{1,5}$/.test(tracesOtlpEndpoint)) {
-    throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `SHOPSCOPE_TRACES_OTLP_ENDPOINT=${tracesOtlpEndpoint} is not host:port for OTLP gRPC (e.g. tempo.internal:4317)`);
+    throw new StackError(
+      'SHOPSCOPE_ERR_CONFIG_INVALID',
+      `SHOPSCOPE_TRACES_OTLP_ENDPOINT=${tracesOtlpEndpoint} is not host:port for OTLP gRPC (e.g. tempo.internal:4317)`,
+    );
   }
   return Object.freeze({
     repoRoot,

@@ -6,7 +6,17 @@ import { componentsNamed, type ComponentSpec, type StackComponent } from './comp
 import { StackError } from './errors.ts';
 import { isHealthy, waitHealthy } from './health.ts';
 import { readTail } from './log-tail.ts';
-import { findProcesses, isAlive, launch, proportionalBytes, readPidFile, removePidFile, residentBytes, START_MARKER, terminate } from './processes.ts';
+import {
+  findProcesses,
+  isAlive,
+  launch,
+  proportionalBytes,
+  readPidFile,
+  removePidFile,
+  residentBytes,
+  START_MARKER,
+  terminate,
+} from './processes.ts';
 import { loadSettings, logDir, type Environment, type StackSettings } from './settings.ts';
 
 export { STACK_COMPONENTS, type StackComponent } from './components/index.ts';
@@ -62,7 +72,16 @@ async function statusOf(settings: StackSettings, spec: ComponentSpec): Promise<C
   const pids = livePids(settings, spec);
   const pid = pids[0];
   const state: ComponentState = pid === undefined ? 'stopped' : (await isHealthy(spec.health(settings))) ? 'running' : 'unhealthy';
-  return { component: spec.name, state, pid, rssBytes: pid === undefined ? undefined : residentBytes(pid), pssBytes: pid === undefined ? undefined : proportionalBytes(pid), url: spec.url(settings), ports: spec.ports(settings), logFile: paths(settings, spec).logFile };
+  return {
+    component: spec.name,
+    state,
+    pid,
+    rssBytes: pid === undefined ? undefined : residentBytes(pid),
+    pssBytes: pid === undefined ? undefined : proportionalBytes(pid),
+    url: spec.url(settings),
+    ports: spec.ports(settings),
+    logFile: paths(settings, spec).logFile,
+  };
 }
 
 export async function status(options: SupervisorOptions = {}): Promise<ComponentStatus[]> {
@@ -75,7 +94,10 @@ function tailOfThisRun(logFile: string): string {
   const lines = readTail(logFile, 400).split('\n');
   let start = lines.length - 1;
   while (start >= 0 && !(lines[start] ?? '').startsWith(START_MARKER)) start -= 1;
-  return lines.slice(start + 1).slice(-LOG_TAIL_LINES).join('\n');
+  return lines
+    .slice(start + 1)
+    .slice(-LOG_TAIL_LINES)
+    .join('\n');
 }
 
 function failure(spec: ComponentSpec, logFile: string, why: string): StackError {
@@ -85,7 +107,12 @@ function failure(spec: ComponentSpec, logFile: string, why: string): StackError 
   });
 }
 
-async function startOne(settings: StackSettings, spec: ComponentSpec, env: Environment, log: (line: string) => void): Promise<ComponentStatus> {
+async function startOne(
+  settings: StackSettings,
+  spec: ComponentSpec,
+  env: Environment,
+  log: (line: string) => void,
+): Promise<ComponentStatus> {
   const { dataDir, logFile, pidFile } = paths(settings, spec);
   const deadline = Date.now() + settings.startTimeoutMs;
   const running = livePids(settings, spec)[0];
@@ -114,7 +141,11 @@ async function startOne(settings: StackSettings, spec: ComponentSpec, env: Envir
   if (!healthy) {
     if (exited === undefined && child.pid !== undefined) await terminate([child.pid], settings.stopTimeoutMs);
     removePidFile(pidFile);
-    throw failure(spec, logFile, exited ? `${exited} while starting` : `did not become healthy within ${settings.startTimeoutMs / 1000}s and was stopped`);
+    throw failure(
+      spec,
+      logFile,
+      exited ? `${exited} while starting` : `did not become healthy within ${settings.startTimeoutMs / 1000}s and was stopped`,
+    );
   }
   log(`shopscope: ${spec.name} ready in ${((performance.now() - started) / 1000).toFixed(1)}s (pid ${child.pid})`);
   return statusOf(settings, spec);
@@ -132,7 +163,10 @@ export async function up(options: SupervisorOptions = {}): Promise<ComponentStat
   const specs = componentsNamed(options.components);
   const unbuilt = specs.filter((spec) => !isReady([spec.build], settings) || !existsSync(binaryPath(spec.build, undefined, settings)));
   if (unbuilt.length > 0) {
-    throw new StackError('SHOPSCOPE_ERR_NOT_BUILT', `${unbuilt.map((spec) => spec.name).join(', ')} not built yet: run \`npm run stack:build\``);
+    throw new StackError(
+      'SHOPSCOPE_ERR_NOT_BUILT',
+      `${unbuilt.map((spec) => spec.name).join(', ')} not built yet: run \`npm run stack:build\``,
+    );
   }
   const outcomes = await Promise.allSettled(specs.map((spec) => startOne(settings, spec, env, log)));
   const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
@@ -140,7 +174,10 @@ export async function up(options: SupervisorOptions = {}): Promise<ComponentStat
   if (failed.length > 1) {
     const errors = failed.map((err) => (err instanceof StackError ? err : new StackError('SHOPSCOPE_ERR_START_FAILED', String(err))));
     throw new StackError('SHOPSCOPE_ERR_START_FAILED', errors.map((err) => err.message).join('; '), {
-      component: errors.map((err) => err.component).filter(Boolean).join(','),
+      component: errors
+        .map((err) => err.component)
+        .filter(Boolean)
+        .join(','),
       logTail: errors.map((err) => `[${err.component}]\n${err.logTail ?? ''}`).join('\n'),
     });
   }
@@ -158,7 +195,10 @@ async function stopOne(settings: StackSettings, spec: ComponentSpec, log: (line:
   const pids = livePids(settings, spec);
   const killed = pids.length > 0 ? await terminate(pids, settings.stopTimeoutMs) : [];
   removePidFile(paths(settings, spec).pidFile);
-  if (pids.length > 0) log(`shopscope: stopped ${spec.name} (pid ${pids.join(', ')}${killed.length > 0 ? `; killed ${killed.join(', ')} after ${settings.stopTimeoutMs / 1000}s` : ''})`);
+  if (pids.length > 0)
+    log(
+      `shopscope: stopped ${spec.name} (pid ${pids.join(', ')}${killed.length > 0 ? `; killed ${killed.join(', ')} after ${settings.stopTimeoutMs / 1000}s` : ''})`,
+    );
   return { component: spec.name, stopped: pids, killed };
 }
 
@@ -178,7 +218,9 @@ export async function down(options: SupervisorOptions = {}): Promise<StopResult[
 }
 
 /** The last `lines` lines of each named component's log (default: all components). */
-export function logs(options: SupervisorOptions & { readonly lines?: number } = {}): { component: StackComponent; logFile: string; tail: string }[] {
+export function logs(
+  options: SupervisorOptions & { readonly lines?: number } = {},
+): { component: StackComponent; logFile: string; tail: string }[] {
   const settings = loadSettings(options.env ?? process.env);
   return componentsNamed(options.components).map((spec) => {
     const { logFile } = paths(settings, spec);

@@ -13,7 +13,12 @@ const quiet = (): void => {};
 const scratch = mkdtempSync(join(tmpdir(), 'shopscope-build-test-'));
 
 function runBuildCli(env: NodeJS.ProcessEnv, ...components: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'stack/src/build.ts'), ...components], { cwd: repoRoot, env, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'stack/src/build.ts'), ...components], {
+    cwd: repoRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }
 
 describe('stack build', () => {
@@ -60,7 +65,12 @@ describe('stack build', () => {
 
   it('says in one line that the module proxy cannot be reached', () => {
     const result = runBuildCli(
-      { ...process.env, SHOPSCOPE_CACHE_DIR: join(scratch, 'offline'), GOPROXY: 'http://127.0.0.1:9', GOMODCACHE: join(scratch, 'modcache') },
+      {
+        ...process.env,
+        SHOPSCOPE_CACHE_DIR: join(scratch, 'offline'),
+        GOPROXY: 'http://127.0.0.1:9',
+        GOMODCACHE: join(scratch, 'modcache'),
+      },
       'victorialogs',
     );
     expect(result.status).toBe(1);

@@ -27,19 +27,25 @@ describe('shipped configs', () => {
   });
 
   it('collector-config/config.yaml passes the collector validate command', () => {
-    const result = spawnSync(binaryPath('collector'), ['validate', `--config=${join(repoRoot, 'collector-config', 'config.yaml')}`], { encoding: 'utf8' });
+    const result = spawnSync(binaryPath('collector'), ['validate', `--config=${join(repoRoot, 'collector-config', 'config.yaml')}`], {
+      encoding: 'utf8',
+    });
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
   });
 
   it('the production profile adds tail sampling in front of the trace store, and validates', () => {
     const config = (file: string) => `--config=${join(repoRoot, 'collector-config', file)}`;
-    const result = spawnSync(binaryPath('collector'), ['validate', config('config.yaml'), config('sampling.prod.yaml')], { encoding: 'utf8' });
+    const result = spawnSync(binaryPath('collector'), ['validate', config('config.yaml'), config('sampling.prod.yaml')], {
+      encoding: 'utf8',
+    });
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
     const launch = COMPONENTS.collector.prepare(loadSettings({ SHOPSCOPE_PROFILE: 'prod' }), scratch, 'otelcol');
     expect(launch.args.map((arg) => arg.split('/').pop())).toEqual(['config.yaml', 'sampling.prod.yaml']);
-    expect(COMPONENTS.collector.prepare(loadSettings({}), scratch, 'otelcol').args.map((arg) => arg.split('/').pop())).toEqual(['config.yaml']);
+    expect(COMPONENTS.collector.prepare(loadSettings({}), scratch, 'otelcol').args.map((arg) => arg.split('/').pop())).toEqual([
+      'config.yaml',
+    ]);
   });
 
   it('the jaeger config renders with every placeholder filled and no port of the collector', () => {
@@ -53,7 +59,15 @@ describe('shipped configs', () => {
   });
 
   it('the collector config refuses a typo (the validation is real)', () => {
-    const result = spawnSync(binaryPath('collector'), ['validate', '--config=yaml:receivers::otlp::protocols::grpc::endpointt: 127.0.0.1:1', `--config=${join(repoRoot, 'collector-config', 'config.yaml')}`], { encoding: 'utf8' });
+    const result = spawnSync(
+      binaryPath('collector'),
+      [
+        'validate',
+        '--config=yaml:receivers::otlp::protocols::grpc::endpointt: 127.0.0.1:1',
+        `--config=${join(repoRoot, 'collector-config', 'config.yaml')}`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(result.status).not.toBe(0);
   });
 });

@@ -16,7 +16,9 @@ describe('terminate', () => {
 
   it('ends a well-behaved process with SIGTERM alone, children included', async () => {
     const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; wait'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
-    const childPid = await new Promise<number>((done) => parent.stdout?.once('data', (chunk: Buffer) => done(Number(chunk.toString().trim()))));
+    const childPid = await new Promise<number>((done) =>
+      parent.stdout?.once('data', (chunk: Buffer) => done(Number(chunk.toString().trim()))),
+    );
     const killed = await terminate([parent.pid ?? 0], 5_000);
     expect(killed).toEqual([]);
     // the group's signal reaches the child too; it may die a moment after its parent

@@ -37,11 +37,16 @@ async function getJson<T>(url: string): Promise<{ status: number; body: T | unde
 }
 
 function stackProcesses(): number[] {
-  return Object.values(COMPONENTS).flatMap((spec) => findProcesses(basename(binaryPath(spec.build, undefined, settings)), settings.dataDir).map((p) => p.pid));
+  return Object.values(COMPONENTS).flatMap((spec) =>
+    findProcesses(basename(binaryPath(spec.build, undefined, settings)), settings.dataDir).map((p) => p.pid),
+  );
 }
 
 const resource = (extra: Record<string, string> = {}) => ({
-  attributes: Object.entries({ 'service.name': service, 'deployment.environment.name': 'test', ...extra }).map(([key, value]) => ({ key, value: { stringValue: value } })),
+  attributes: Object.entries({ 'service.name': service, 'deployment.environment.name': 'test', ...extra }).map(([key, value]) => ({
+    key,
+    value: { stringValue: value },
+  })),
 });
 
 describe('the local stack', () => {
@@ -90,14 +95,21 @@ describe('the local stack', () => {
       ],
       status: { code: 2, message: 'boom' },
     };
-    expect(await postJson(`${base.collector}/v1/traces`, { resourceSpans: [{ resource: resource(), scopeSpans: [{ scope: { name: 'stack-test' }, spans: [span] }] }] })).toBe(200);
+    expect(
+      await postJson(`${base.collector}/v1/traces`, {
+        resourceSpans: [{ resource: resource(), scopeSpans: [{ scope: { name: 'stack-test' }, spans: [span] }] }],
+      }),
+    ).toBe(200);
 
-    const trace = await vi.waitFor(async () => {
-      const { status: code, body } = await getJson<{ data: { spans: { spanID: string; operationName: string }[]; processes: Record<string, { serviceName: string }> }[] }>(
-        `${base.jaeger}/api/traces/${traceId}`,
-      );
-      return present('trace in Jaeger', code === 200 ? body?.data[0] : undefined);
-    }, { timeout: 30_000, interval: 500 });
+    const trace = await vi.waitFor(
+      async () => {
+        const { status: code, body } = await getJson<{
+          data: { spans: { spanID: string; operationName: string }[]; processes: Record<string, { serviceName: string }> }[];
+        }>(`${base.jaeger}/api/traces/${traceId}`);
+        return present('trace in Jaeger', code === 200 ? body?.data[0] : undefined);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
     expect(trace.spans.map((s) => [s.spanID, s.operationName])).toEqual([[spanId, 'GET /products/:id']]);
     expect(Object.values(trace.processes).map((p) => p.serviceName)).toEqual([service]);
     // api_v3 answers the same trace as OTLP JSON
@@ -105,20 +117,40 @@ describe('the local stack', () => {
     expect(v3.status).toBe(200);
     expect(JSON.stringify(v3.body)).toContain(service);
 
-    const series = await vi.waitFor(async () => {
-      const query = encodeURIComponent(`traces_spanmetrics_calls_total{service_name="${service}"}`);
-      const { body } = await getJson<{ data: { result: { metric: Record<string, string> }[] } }>(`${base.prometheus}/api/v1/query?query=${query}`);
-      return present('span metrics in Prometheus', body && body.data.result.length > 0 ? body.data.result : undefined);
-    }, { timeout: 60_000, interval: 500 });
+    const series = await vi.waitFor(
+      async () => {
+        const query = encodeURIComponent(`traces_spanmetrics_calls_total{service_name="${service}"}`);
+        const { body } = await getJson<{ data: { result: { metric: Record<string, string> }[] } }>(
+          `${base.prometheus}/api/v1/query?query=${query}`,
+        );
+        return present('span metrics in Prometheus', body && body.data.result.length > 0 ? body.data.result : undefined);
+      },
+      { timeout: 60_000, interval: 500 },
+    );
     expect(series[0]?.metric).toMatchObject({ span_name: 'GET /products/:id', status_code: 'STATUS_CODE_ERROR' });
   });
 
   it('keeps every trace outside the production profile: a fast, successful one is in Jaeger too', async () => {
     const okTrace = randomBytes(16).toString('hex');
     const now = BigInt(Date.now()) * 1_000_000n;
-    const span = { traceId: okTrace, spanId: randomBytes(8).toString('hex'), name: 'GET /health', kind: 2, startTimeUnixNano: String(now - 1_000_000n), endTimeUnixNano: String(now), status: { code: 1 } };
-    expect(await postJson(`${base.collector}/v1/traces`, { resourceSpans: [{ resource: resource(), scopeSpans: [{ scope: { name: 'stack-test' }, spans: [span] }] }] })).toBe(200);
-    await vi.waitFor(async () => present('a fast, successful trace in Jaeger', (await getJson(`${base.jaeger}/api/traces/${okTrace}`)).status === 200), { timeout: 30_000, interval: 500 });
+    const span = {
+      traceId: okTrace,
+      spanId: randomBytes(8).toString('hex'),
+      name: 'GET /health',
+      kind: 2,
+      startTimeUnixNano: String(now - 1_000_000n),
+      endTimeUnixNano: String(now),
+      status: { code: 1 },
+    };
+    expect(
+      await postJson(`${base.collector}/v1/traces`, {
+        resourceSpans: [{ resource: resource(), scopeSpans: [{ scope: { name: 'stack-test' }, spans: [span] }] }],
+      }),
+    ).toBe(200);
+    await vi.waitFor(
+      async () => present('a fast, successful trace in Jaeger', (await getJson(`${base.jaeger}/api/traces/${okTrace}`)).status === 200),
+      { timeout: 30_000, interval: 500 },
+    );
     const services = await getJson<{ data: string[] }>(`${base.jaeger}/api/services`);
     expect(services.body?.data).toContain(service);
   });
@@ -135,14 +167,24 @@ describe('the local stack', () => {
       spanId,
       attributes: [{ key: 'event.name', value: { stringValue: 'payment.failed' } }],
     };
-    expect(await postJson(`${base.collector}/v1/logs`, { resourceLogs: [{ resource: resource(), scopeLogs: [{ scope: { name: 'stack-test' }, logRecords: [record] }] }] })).toBe(200);
+    expect(
+      await postJson(`${base.collector}/v1/logs`, {
+        resourceLogs: [{ resource: resource(), scopeLogs: [{ scope: { name: 'stack-test' }, logRecords: [record] }] }],
+      }),
+    ).toBe(200);
 
     const query = encodeURIComponent(`_time:10m service.name:"${service}" trace_id:"${traceId}"`);
-    const rows = await vi.waitFor(async () => {
-      const response = await fetch(`${base.victoriaLogs}/select/logsql/query?query=${query}&limit=10`);
-      const lines = (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
-      return present('log in VictoriaLogs', lines.length > 0 ? lines : undefined);
-    }, { timeout: 30_000, interval: 500 });
+    const rows = await vi.waitFor(
+      async () => {
+        const response = await fetch(`${base.victoriaLogs}/select/logsql/query?query=${query}&limit=10`);
+        const lines = (await response.text())
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, string>);
+        return present('log in VictoriaLogs', lines.length > 0 ? lines : undefined);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       _msg: 'payment failed for order 42',
@@ -171,20 +213,36 @@ describe('the local stack', () => {
   });
 
   it('has Prometheus scraping the collector, Jaeger and VictoriaLogs', async () => {
-    const targets = await vi.waitFor(async () => {
-      const { body } = await getJson<{ data: { result: { metric: { job: string }; value: [number, string] }[] } }>(`${base.prometheus}/api/v1/query?query=up`);
-      const upJobs = new Set(body?.data.result.filter((r) => r.value[1] === '1').map((r) => r.metric.job));
-      return present('scrape targets up', ['prometheus', 'otel-collector', 'jaeger', 'victorialogs'].every((job) => upJobs.has(job)) ? upJobs : undefined);
-    }, { timeout: 30_000, interval: 500 });
+    const targets = await vi.waitFor(
+      async () => {
+        const { body } = await getJson<{ data: { result: { metric: { job: string }; value: [number, string] }[] } }>(
+          `${base.prometheus}/api/v1/query?query=up`,
+        );
+        const upJobs = new Set(body?.data.result.filter((r) => r.value[1] === '1').map((r) => r.metric.job));
+        return present(
+          'scrape targets up',
+          ['prometheus', 'otel-collector', 'jaeger', 'victorialogs'].every((job) => upJobs.has(job)) ? upJobs : undefined,
+        );
+      },
+      { timeout: 30_000, interval: 500 },
+    );
     expect(targets.size).toBeGreaterThanOrEqual(4);
   });
 
   it("answers Jaeger's monitor (SPM) API from the collector's span metrics in Prometheus", async () => {
-    const calls = await vi.waitFor(async () => {
-      const url = `${base.jaeger}/api/metrics/calls?service=${service}&endTs=${Date.now()}&lookback=600000&step=5000&ratePer=60000&spanKind=server`;
-      const { status: code, body } = await getJson<{ metrics: { labels: { name: string; value: string }[]; metricPoints: unknown[] }[] }>(url);
-      return present('service call rates from the monitor API', code === 200 && body && body.metrics.length > 0 ? body.metrics : undefined);
-    }, { timeout: 60_000, interval: 500 });
+    const calls = await vi.waitFor(
+      async () => {
+        const url = `${base.jaeger}/api/metrics/calls?service=${service}&endTs=${Date.now()}&lookback=600000&step=5000&ratePer=60000&spanKind=server`;
+        const { status: code, body } = await getJson<{ metrics: { labels: { name: string; value: string }[]; metricPoints: unknown[] }[] }>(
+          url,
+        );
+        return present(
+          'service call rates from the monitor API',
+          code === 200 && body && body.metrics.length > 0 ? body.metrics : undefined,
+        );
+      },
+      { timeout: 60_000, interval: 500 },
+    );
     expect(calls[0]?.labels).toContainEqual({ name: 'service_name', value: service });
   });
 

@@ -17,7 +17,13 @@ export interface BackendProcess {
 }
 
 /** Starts `bin` and resolves once `readyUrl` answers 2xx; an exit or the deadline rejects with its output. */
-export async function startBackend(name: string, bin: string, args: readonly string[], readyUrl: string, timeoutMs = 30_000): Promise<BackendProcess> {
+export async function startBackend(
+  name: string,
+  bin: string,
+  args: readonly string[],
+  readyUrl: string,
+  timeoutMs = 30_000,
+): Promise<BackendProcess> {
   let output = '';
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (chunk: unknown) => {

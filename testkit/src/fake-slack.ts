@@ -65,23 +65,39 @@ export class FakeSlack {
 
   constructor(private readonly options: FakeSlackOptions = {}) {}
 
-  get apiUrl(): string { return `${this.url}/api/`; }
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => { this.handle(req, res).catch((err) => { res.writeHead(500); res.end(String(err)); }); });
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        res.writeHead(500);
+        res.end(String(err));
+      });
+    });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => { this.server?.close(() => resolve()); this.server?.closeAllConnections(); });
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => resolve());
+      this.server?.closeAllConnections();
+    });
   }
 
   /** Sends the withheld answers (to callers still listening). */
   releaseHeld(): void {
     this.holdResponses = false;
-    for (const answer of this.held.splice(0)) { try { answer(); } catch { /* caller gone */ } }
+    for (const answer of this.held.splice(0)) {
+      try {
+        answer();
+      } catch {
+        /* caller gone */
+      }
+    }
   }
 
   /** The next `count` calls of `method` fail as given. */
@@ -128,8 +144,23 @@ export class FakeSlack {
       // An applied fault: what was done stays done, the answer is the failure.
       if (fault?.applied && (fault.status !== undefined || fault.error !== undefined)) [status, body, headers] = faultAnswer(fault);
       const ok = status === 200 && body.ok === true;
-      this.calls.push({ method, params, at: Date.now(), status, ok, ...(typeof body.error === 'string' ? { error: body.error } : {}), ...(typeof body.ts === 'string' ? { ts: body.ts } : {}) });
-      const answer = () => { try { res.writeHead(status, { 'content-type': 'application/json', ...headers }); res.end(JSON.stringify(body)); } catch { /* caller gone */ } };
+      this.calls.push({
+        method,
+        params,
+        at: Date.now(),
+        status,
+        ok,
+        ...(typeof body.error === 'string' ? { error: body.error } : {}),
+        ...(typeof body.ts === 'string' ? { ts: body.ts } : {}),
+      });
+      const answer = () => {
+        try {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(body));
+        } catch {
+          /* caller gone */
+        }
+      };
       if (this.holdResponses) this.held.push(answer);
       else if (fault?.delayMs) setTimeout(answer, fault.delayMs).unref();
       else answer();
@@ -139,10 +170,15 @@ export class FakeSlack {
       return reply(status, body, headers);
     }
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (!(this.options.tokens ?? ['xoxb-test']).includes(token)) return reply(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+    if (!(this.options.tokens ?? ['xoxb-test']).includes(token))
+      return reply(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
     if (method === 'auth.test') return reply(200, { ok: true, team: 'shopscope', user: 'alerts' });
     if (method === 'conversations.list') {
-      const channels = Object.entries(this.options.channels ?? { alerts: 'C0ALERTS' }).map(([name, id]) => ({ id, name, is_channel: true }));
+      const channels = Object.entries(this.options.channels ?? { alerts: 'C0ALERTS' }).map(([name, id]) => ({
+        id,
+        name,
+        is_channel: true,
+      }));
       return reply(200, { ok: true, channels, response_metadata: { next_cursor: '' } });
     }
     const channel = this.channelId(params.channel);
@@ -165,10 +201,16 @@ export class FakeSlack {
         const refused = checkMessage(params);
         if (refused) return reply(200, refused);
         const threadTs = params.thread_ts ? String(params.thread_ts) : undefined;
-        if (threadTs && !this.messages.some((m) => m.channel === channel && m.ts === threadTs)) return reply(200, { ok: false, error: 'thread_not_found' });
+        if (threadTs && !this.messages.some((m) => m.channel === channel && m.ts === threadTs))
+          return reply(200, { ok: false, error: 'thread_not_found' });
         const message: FakeSlackMessage = {
-          channel, ts: this.nextTs(), text: String(params.text ?? ''), blocks: (params.blocks as unknown[]) ?? [], edits: 0,
-          ...(threadTs ? { threadTs } : {}), ...(params.metadata ? { metadata: params.metadata as FakeSlackMessage['metadata'] } : {}),
+          channel,
+          ts: this.nextTs(),
+          text: String(params.text ?? ''),
+          blocks: (params.blocks as unknown[]) ?? [],
+          edits: 0,
+          ...(threadTs ? { threadTs } : {}),
+          ...(params.metadata ? { metadata: params.metadata as FakeSlackMessage['metadata'] } : {}),
         };
         this.messages.push(message);
         return reply(200, { ok: true, channel, ts: message.ts, message: { text: message.text, ts: message.ts } });
@@ -188,16 +230,28 @@ export class FakeSlack {
         const inclusive = params.inclusive === true || params.inclusive === '1';
         const oldest = Number(params.oldest ?? 0);
         const latest = params.latest !== undefined ? Number(params.latest) : Infinity;
-        const list = this.messages.filter((m) => m.channel === channel && !m.threadTs
-          && (inclusive ? Number(m.ts) >= oldest && Number(m.ts) <= latest : Number(m.ts) > oldest && Number(m.ts) < latest)).reverse();
-        return reply(200, this.page(list, params, (m) => ({ type: 'message', ts: m.ts, text: m.text })));
+        const list = this.messages
+          .filter(
+            (m) =>
+              m.channel === channel &&
+              !m.threadTs &&
+              (inclusive ? Number(m.ts) >= oldest && Number(m.ts) <= latest : Number(m.ts) > oldest && Number(m.ts) < latest),
+          )
+          .reverse();
+        return reply(
+          200,
+          this.page(list, params, (m) => ({ type: 'message', ts: m.ts, text: m.text })),
+        );
       }
       case 'conversations.replies': {
         // The parent first, then its replies oldest first.
         const ts = String(params.ts);
         const list = this.messages.filter((m) => m.channel === channel && (m.ts === ts || m.threadTs === ts));
         if (list.length === 0) return reply(200, { ok: false, error: 'thread_not_found' });
-        return reply(200, this.page(list, params, (m) => ({ type: 'message', ts: m.ts, text: m.text, thread_ts: m.threadTs ?? m.ts })));
+        return reply(
+          200,
+          this.page(list, params, (m) => ({ type: 'message', ts: m.ts, text: m.text, thread_ts: m.threadTs ?? m.ts })),
+        );
       }
       default:
         return reply(200, { ok: false, error: 'unknown_method' });
@@ -219,7 +273,11 @@ export class FakeSlack {
   }
 
   /** One page of a list, as Slack pages: `limit` (default 100, at most 999) and an opaque cursor. */
-  private page(list: FakeSlackMessage[], params: Record<string, unknown>, shape: (m: FakeSlackMessage) => Record<string, unknown>): Record<string, unknown> {
+  private page(
+    list: FakeSlackMessage[],
+    params: Record<string, unknown>,
+    shape: (m: FakeSlackMessage) => Record<string, unknown>,
+  ): Record<string, unknown> {
     const limit = Math.min(999, Math.max(1, Number(params.limit ?? 100) || 100));
     let start = 0;
     if (params.cursor) {
@@ -231,7 +289,10 @@ export class FakeSlack {
     const more = start + limit < list.length;
     return {
       ok: true,
-      messages: slice.map((m) => ({ ...shape(m), ...(params.include_all_metadata === true && m.metadata ? { metadata: m.metadata } : {}) })),
+      messages: slice.map((m) => ({
+        ...shape(m),
+        ...(params.include_all_metadata === true && m.metadata ? { metadata: m.metadata } : {}),
+      })),
       has_more: more,
       response_metadata: { next_cursor: more ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
     };
@@ -245,27 +306,44 @@ export class FakeSlack {
 }
 
 /** Block Kit's limits, checked as Slack checks them: a message past one is refused whole. */
-const LIMITS = { blocks: 50, header: 150, sectionText: 3000, fields: 10, fieldText: 2000, contextElements: 10, text: 3000, messageText: 40_000 };
+const LIMITS = {
+  blocks: 50,
+  header: 150,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  contextElements: 10,
+  text: 3000,
+  messageText: 40_000,
+};
 
 function checkMessage(params: Record<string, unknown>): Record<string, unknown> | undefined {
   if (typeof params.text === 'string' && params.text.length > LIMITS.messageText) return { ok: false, error: 'msg_too_long' };
   if (params.metadata !== undefined) {
     const m = params.metadata as { event_type?: unknown; event_payload?: unknown } | string;
-    if (typeof m !== 'object' || typeof m.event_type !== 'string' || !/^[A-Za-z0-9_]+$/.test(m.event_type) || typeof m.event_payload !== 'object') {
+    if (
+      typeof m !== 'object' ||
+      typeof m.event_type !== 'string' ||
+      !/^[A-Za-z0-9_]+$/.test(m.event_type) ||
+      typeof m.event_payload !== 'object'
+    ) {
       return { ok: false, error: 'invalid_metadata_format' };
     }
   }
   if (params.blocks === undefined) return undefined;
   if (!Array.isArray(params.blocks)) return { ok: false, error: 'invalid_blocks_format' };
   const problems = blockProblems(params.blocks);
-  return problems.length ? { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } } : undefined;
+  return problems.length
+    ? { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } }
+    : undefined;
 }
 
 function blockProblems(blocks: unknown[]): string[] {
   const problems: string[] = [];
   const text = (t: unknown, max: number, where: string, types = ['plain_text', 'mrkdwn']) => {
     const o = t as { type?: unknown; text?: unknown } | undefined;
-    if (!o || !types.includes(String(o.type)) || typeof o.text !== 'string') return problems.push(`must provide a text object of type ${types.join(' or ')} [json-pointer:${where}]`);
+    if (!o || !types.includes(String(o.type)) || typeof o.text !== 'string')
+      return problems.push(`must provide a text object of type ${types.join(' or ')} [json-pointer:${where}]`);
     if (o.text.length === 0) return problems.push(`must be more than 0 characters [json-pointer:${where}/text]`);
     if (o.text.length > max) return problems.push(`must be less than ${max + 1} characters [json-pointer:${where}/text]`);
     return 0;
@@ -275,7 +353,9 @@ function blockProblems(blocks: unknown[]): string[] {
     const b = raw as { type?: unknown; text?: unknown; fields?: unknown; elements?: unknown };
     const at = `/blocks/${i}`;
     switch (b.type) {
-      case 'header': text(b.text, LIMITS.header, `${at}/text`, ['plain_text']); break;
+      case 'header':
+        text(b.text, LIMITS.header, `${at}/text`, ['plain_text']);
+        break;
       case 'section': {
         if (b.text === undefined && b.fields === undefined) problems.push(`must provide text or fields [json-pointer:${at}]`);
         if (b.text !== undefined) text(b.text, LIMITS.sectionText, `${at}/text`);
@@ -288,12 +368,15 @@ function blockProblems(blocks: unknown[]): string[] {
       }
       case 'context': {
         const elements = Array.isArray(b.elements) ? b.elements : [];
-        if (elements.length === 0 || elements.length > LIMITS.contextElements) problems.push(`must have between 1 and ${LIMITS.contextElements} items [json-pointer:${at}/elements]`);
+        if (elements.length === 0 || elements.length > LIMITS.contextElements)
+          problems.push(`must have between 1 and ${LIMITS.contextElements} items [json-pointer:${at}/elements]`);
         elements.forEach((e, j) => text(e, LIMITS.text, `${at}/elements/${j}`));
         break;
       }
-      case 'divider': break;
-      default: problems.push(`unsupported type: ${String(b.type)} [json-pointer:${at}/type]`);
+      case 'divider':
+        break;
+      default:
+        problems.push(`unsupported type: ${String(b.type)} [json-pointer:${at}/type]`);
     }
   });
   return problems;
@@ -309,5 +392,9 @@ function parseBody(raw: string, contentType: string): Record<string, unknown> {
 }
 
 function safeJson(v: string): unknown {
-  try { return JSON.parse(v); } catch { return v; }
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
 }

@@ -24,7 +24,9 @@ export class MetricServer {
     this.gauges.set(name, family);
   }
 
-  delete(name: string, labels: Labels): void { this.gauges.get(name)?.delete(labelText(labels)); }
+  delete(name: string, labels: Labels): void {
+    this.gauges.get(name)?.delete(labelText(labels));
+  }
 
   /** A one-bucket histogram whose +Inf bucket carries an exemplar with this trace id. */
   setHistogram(name: string, labels: Labels, count: number, traceId?: string): void {
@@ -66,6 +68,9 @@ export class MetricServer {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => { this.server?.close(() => resolve()); this.server?.closeAllConnections(); });
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => resolve());
+      this.server?.closeAllConnections();
+    });
   }
 }

@@ -25,10 +25,15 @@ export const STACK_TEST_SHIFTS = {
 export type TestStackName = keyof typeof STACK_TEST_SHIFTS;
 
 /** The ports a test stack moves (the storefront, the evaluator and the shop's metrics stay put). */
-export const SHIFTED_PORTS = Object.entries(PORT_VARIABLES).filter(([key]) => key !== 'storefront' && key !== 'alerts' && key !== 'shopMetricsBase');
+export const SHIFTED_PORTS = Object.entries(PORT_VARIABLES).filter(
+  ([key]) => key !== 'storefront' && key !== 'alerts' && key !== 'shopMetricsBase',
+);
 
 export function testEnvironment(name: TestStackName, shift: number = STACK_TEST_SHIFTS[name]): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...process.env, SHOPSCOPE_STACK_DATA_DIR: join(repoRoot, '.data', `stack-test-${name}`) };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    SHOPSCOPE_STACK_DATA_DIR: join(repoRoot, '.data', `stack-test-${name}`),
+  };
   for (const [, [variable, port]] of SHIFTED_PORTS) env[variable] = String(port + shift);
   return env;
 }

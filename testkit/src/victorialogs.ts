@@ -24,7 +24,13 @@ export async function startVictoriaLogs(bin: string | undefined = victoriaLogsBi
   const dir = mkdtempSync(join(tmpdir(), 'shopscope-test-vlogs-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${join(dir, 'data')}`, '-retentionPeriod=7d', '-loggerLevel=WARN', '-memory.allowedBytes=64MiB'];
+  const args = [
+    `-httpListenAddr=127.0.0.1:${port}`,
+    `-storageDataPath=${join(dir, 'data')}`,
+    '-retentionPeriod=7d',
+    '-loggerLevel=WARN',
+    '-memory.allowedBytes=64MiB',
+  ];
   const { child } = await startBackend('victoria-logs', bin, args, `${url}/health`);
   return {
     url,
@@ -33,7 +39,11 @@ export async function startVictoriaLogs(bin: string | undefined = victoriaLogsBi
       const now = Date.now();
       const body = lines.map((line, i) => JSON.stringify({ _time: new Date(now + i).toISOString(), ...streamFields, ...line })).join('\n');
       const query = new URLSearchParams({ _stream_fields: fields.join(','), _msg_field: '_msg', _time_field: '_time' });
-      const response = await fetch(`${url}/insert/jsonline?${query}`, { method: 'POST', headers: { 'content-type': 'application/stream+json' }, body });
+      const response = await fetch(`${url}/insert/jsonline?${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/stream+json' },
+        body,
+      });
       if (!response.ok) throw new Error(`victoria-logs insert: HTTP ${response.status} ${await response.text()}`);
       // Inserted rows become searchable after an internal flush (about a second).
       await fetch(`${url}/internal/force_flush`).catch(() => undefined);

@@ -47,7 +47,12 @@ const CURRENCY = /^[A-Z]{3}$/;
 const currencyLabel = (currency: string | undefined): string => (currency && CURRENCY.test(currency) ? currency : 'other');
 
 export function createCommerce(logger: ConventionLogger, metrics: RedMetrics | undefined, experiments: Experiments): Commerce {
-  function emit(eventName: string, message: string, fields: Attributes, counters: Array<[GuardedCounter | undefined, string[], number]>): void {
+  function emit(
+    eventName: string,
+    message: string,
+    fields: Attributes,
+    counters: Array<[GuardedCounter | undefined, string[], number]>,
+  ): void {
     const active = context.active();
     const record = recordOf(active);
     const variants = experiments.any ? experiments.labelValues(record?.experiments) : [];

@@ -27,7 +27,14 @@ export interface AgentConfig {
   profile: ProfileName;
   environment: string;
   resourceAttributes: Readonly<Record<string, string>>;
-  traces: { enabled: boolean; exportEnabled: boolean; endpoint: string; headers: Readonly<Record<string, string>>; sampler: SamplerName; samplerRatio: number };
+  traces: {
+    enabled: boolean;
+    exportEnabled: boolean;
+    endpoint: string;
+    headers: Readonly<Record<string, string>>;
+    sampler: SamplerName;
+    samplerRatio: number;
+  };
   logs: {
     level: LogLevel;
     pretty: boolean;
@@ -75,9 +82,15 @@ const variantToken = /^[A-Za-z0-9_.-]{1,40}$/;
 
 const experimentsSchema = z.string().transform((raw, ctx): ExperimentDeclaration[] => {
   const declared: ExperimentDeclaration[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, variantList] = part.split('=');
-    const variants = (variantList ?? '').split('|').map((v) => v.trim()).filter(Boolean);
+    const variants = (variantList ?? '')
+      .split('|')
+      .map((v) => v.trim())
+      .filter(Boolean);
     if (!name || !nameToken.test(name) || variants.length === 0 || !variants.every((v) => variantToken.test(v))) {
       ctx.addIssue({ code: 'custom', message: `expected name=variantA|variantB[,…] with name matching ${nameToken}, got "${part}"` });
       return z.NEVER;
@@ -89,7 +102,10 @@ const experimentsSchema = z.string().transform((raw, ctx): ExperimentDeclaration
 
 const resourceAttributesSchema = z.string().transform((raw, ctx) => {
   const out: Record<string, string> = {};
-  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
       ctx.addIssue({ code: 'custom', message: `expected key=value pairs, got "${pair}"` });
@@ -113,7 +129,10 @@ const exporterOwnHeaders = new Set(['content-type', 'content-length', 'content-e
 // Values may be credentials: problems name the header, never show a value.
 const headersSchema = z.string().transform((raw, ctx) => {
   const out: Record<string, string> = {};
-  const pairs = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const pairs = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const [index, pair] of pairs.entries()) {
     const eq = pair.indexOf('=');
     const name = eq > 0 ? pair.slice(0, eq).trim().toLowerCase() : '';
@@ -135,12 +154,23 @@ const headersSchema = z.string().transform((raw, ctx) => {
   return out;
 });
 
-const endpointSchema = z.string().url().refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL');
-const redactSchema = z.string().transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean));
+const endpointSchema = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL');
+const redactSchema = z.string().transform((raw) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 // W3C baggage keys are HTTP tokens; a trailing `*` keeps every key with that prefix.
 const baggageKey = /^[!#$%&'+\-.^_`|~0-9A-Za-z]+\*?$|^\*$/;
 const allowlistSchema = z.string().transform((raw, ctx) => {
-  const keys = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const keys = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = keys.find((key) => !baggageKey.test(key));
   if (bad !== undefined) {
     ctx.addIssue({ code: 'custom', message: `"${bad.slice(0, 40)}" is not a baggage key (an HTTP token, optionally ending in *)` });
@@ -170,14 +200,31 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
   const environment = resource.value['deployment.environment.name'] ?? resource.value['deployment.environment'] ?? profile;
 
   const baseEndpoint = read('OTEL_EXPORTER_OTLP_ENDPOINT', endpointSchema, 'http://127.0.0.1:4318', 'OTLP export off');
-  const protocol = read('OTEL_EXPORTER_OTLP_PROTOCOL', z.literal('http/protobuf'), 'http/protobuf', 'OTLP export off (only http/protobuf is supported)');
+  const protocol = read(
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    z.literal('http/protobuf'),
+    'http/protobuf',
+    'OTLP export off (only http/protobuf is supported)',
+  );
   const exportPossible = baseEndpoint.ok && protocol.ok;
   const base = baseEndpoint.value.replace(/\/+$/, '');
   const tracesEndpoint = read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', endpointSchema, `${base}/v1/traces`, 'trace export off');
   const logsEndpoint = read('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', endpointSchema, `${base}/v1/logs`, 'log export off');
   const headers = read('OTEL_EXPORTER_OTLP_HEADERS', headersSchema, {}, 'OTLP export off (it would go out without the headers)', true);
-  const tracesHeaders = read('OTEL_EXPORTER_OTLP_TRACES_HEADERS', headersSchema, {}, 'trace export off (it would go out without the headers)', true);
-  const logsHeaders = read('OTEL_EXPORTER_OTLP_LOGS_HEADERS', headersSchema, {}, 'log export off (it would go out without the headers)', true);
+  const tracesHeaders = read(
+    'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+    headersSchema,
+    {},
+    'trace export off (it would go out without the headers)',
+    true,
+  );
+  const logsHeaders = read(
+    'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
+    headersSchema,
+    {},
+    'log export off (it would go out without the headers)',
+    true,
+  );
   const tracesExporter = read('OTEL_TRACES_EXPORTER', z.enum(['otlp', 'none']), 'otlp', 'trace export off');
   const logsExporter = read('OTEL_LOGS_EXPORTER', z.enum(['otlp', 'none']), 'otlp', 'log export off');
 
@@ -192,7 +239,12 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
   const metricsHost = read('SHOPSCOPE_METRICS_HOST', z.string().regex(/^[0-9a-zA-Z.:-]+$/), '127.0.0.1', 'metrics endpoint off');
   const maxLabelSets = read('SHOPSCOPE_MAX_LABEL_SETS', positiveInt, 500, 'using 500');
   const redact = read('SHOPSCOPE_REDACT', redactSchema, [], 'only the default redaction applies');
-  const trustInbound = read('SHOPSCOPE_TRUST_INBOUND_TRACE', z.enum(['true', 'false', 'same-origin']), 'true', 'inbound trace context is trusted (the default)');
+  const trustInbound = read(
+    'SHOPSCOPE_TRUST_INBOUND_TRACE',
+    z.enum(['true', 'false', 'same-origin']),
+    'true',
+    'inbound trace context is trusted (the default)',
+  );
   const baggageAllowlist = read('SHOPSCOPE_BAGGAGE_ALLOWLIST', allowlistSchema, [], 'no inbound baggage is kept at the edge (the default)');
   const experiments = read('SHOPSCOPE_EXPERIMENTS', experimentsSchema, [], 'no experiment is attached to telemetry');
   const queue = read('SHOPSCOPE_EXPORT_QUEUE', positiveInt, 2048, 'using 2048');
@@ -209,7 +261,14 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     traces: Object.freeze({
       enabled: true,
       exportEnabled:
-        exportPossible && headers.ok && tracesHeaders.ok && tracesEndpoint.ok && tracesExporter.ok && tracesExporter.value === 'otlp' && sampler.ok && samplerArg.ok,
+        exportPossible &&
+        headers.ok &&
+        tracesHeaders.ok &&
+        tracesEndpoint.ok &&
+        tracesExporter.ok &&
+        tracesExporter.value === 'otlp' &&
+        sampler.ok &&
+        samplerArg.ok,
       endpoint: tracesEndpoint.value,
       headers: Object.freeze({ ...headers.value, ...tracesHeaders.value }),
       sampler: sampler.value,

@@ -29,7 +29,11 @@ export class ExportBudget {
   admit(): boolean {
     if (this.pending >= this.limit) {
       this.onDrop(this.signal, 1, 'queue_full');
-      warn('SHOPSCOPE_ERR_QUEUE_FULL', `${this.signal} export queue full (${this.limit} items); dropping new ${this.signal}`, `queue:${this.signal}`);
+      warn(
+        'SHOPSCOPE_ERR_QUEUE_FULL',
+        `${this.signal} export queue full (${this.limit} items); dropping new ${this.signal}`,
+        `queue:${this.signal}`,
+      );
       return false;
     }
     this.pending += 1;

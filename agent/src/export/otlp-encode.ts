@@ -181,7 +181,15 @@ export function writeLogRecord(w: ProtobufWriter, log: LogItem): void {
 /** What writeSdkLogRecord reads of an SDK log record (a redacted copy can stand in for it). */
 export type SdkLogFields = Pick<
   ReadableLogRecord,
-  'hrTime' | 'hrTimeObserved' | 'severityNumber' | 'severityText' | 'body' | 'attributes' | 'droppedAttributesCount' | 'spanContext' | 'eventName'
+  | 'hrTime'
+  | 'hrTimeObserved'
+  | 'severityNumber'
+  | 'severityText'
+  | 'body'
+  | 'attributes'
+  | 'droppedAttributesCount'
+  | 'spanContext'
+  | 'eventName'
 >;
 
 /**

@@ -185,7 +185,10 @@ export class OtlpSender {
       const backoff = this.retryBaseMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
       const delay = retryAfter ?? backoff;
       if (delay > this.maxRetryDelayMs) {
-        this.finished(count, new Error(`${error.message}; retry asked after ${Math.round(delay / 1000)} s, longer than ${this.maxRetryDelayMs / 1000} s`));
+        this.finished(
+          count,
+          new Error(`${error.message}; retry asked after ${Math.round(delay / 1000)} s, longer than ${this.maxRetryDelayMs / 1000} s`),
+        );
         return;
       }
       setTimeout(() => this.post(body, count, gzipped, attempt + 1), delay).unref();
@@ -212,7 +215,12 @@ export class OtlpSender {
             res.on('end', () => {
               const status = res.statusCode ?? 0;
               if (status >= 200 && status < 300) settle();
-              else settle(new Error(`collector answered HTTP ${status}`), RETRYABLE_STATUS.has(status), retryAfterMs(res.headers['retry-after']));
+              else
+                settle(
+                  new Error(`collector answered HTTP ${status}`),
+                  RETRYABLE_STATUS.has(status),
+                  retryAfterMs(res.headers['retry-after']),
+                );
             });
             res.on('error', (error) => settle(error, true));
           },

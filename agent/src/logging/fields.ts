@@ -30,7 +30,8 @@ export class FieldBuilder {
       return { fields: this.redact({ [FIELD.error]: first }), msg: this.redactText(msg) };
     }
     const msg = typeof second === 'string' ? this.redactText(second) : undefined;
-    if (first === null || typeof first !== 'object') return { fields: undefined, msg: msg ?? (first === undefined ? undefined : String(first)) };
+    if (first === null || typeof first !== 'object')
+      return { fields: undefined, msg: msg ?? (first === undefined ? undefined : String(first)) };
     return { fields: this.fromObject(first as Fields), msg };
   }
 

@@ -4,7 +4,14 @@ import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { AgentConfig } from '../config/env.ts';
 import { ExportBudget, type DropCounter } from '../export/export-budget.ts';
-import { ScopeEncodings, encodeResource, encodeScope, writeLogRecord, writeSdkLogRecord, type SdkLogFields } from '../export/otlp-encode.ts';
+import {
+  ScopeEncodings,
+  encodeResource,
+  encodeScope,
+  writeLogRecord,
+  writeSdkLogRecord,
+  type SdkLogFields,
+} from '../export/otlp-encode.ts';
 import { OtlpSender, type ItemEncoder } from '../export/otlp-sender.ts';
 import type { ProtobufWriter } from '../export/protobuf-writer.ts';
 import { safeCall } from '../safety/safe-call.ts';
@@ -79,9 +86,20 @@ export interface OtlpLogs {
 }
 
 /** `redaction`: the agent's (built once at start); the default rules when not given. */
-export function startOtlpLogs(config: AgentConfig, resource: Resource, onDrop: DropCounter, redaction: Redaction = createRedaction()): OtlpLogs {
+export function startOtlpLogs(
+  config: AgentConfig,
+  resource: Resource,
+  onDrop: DropCounter,
+  redaction: Redaction = createRedaction(),
+): OtlpLogs {
   const budget = new ExportBudget('logs', config.exportQueueSize, onDrop);
-  const sender = new OtlpSender({ url: config.logs.endpoint, headers: config.logs.headers, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
+  const sender = new OtlpSender({
+    url: config.logs.endpoint,
+    headers: config.logs.headers,
+    resource: encodeResource(resource.attributes),
+    budget,
+    compression: config.exportCompression,
+  });
   const provider = new LoggerProvider({
     resource,
     processors: [new EncodingLogProcessor(sender, redaction)],

@@ -110,7 +110,8 @@ export function createRedaction(extra: readonly string[] = []): Redaction {
         }
         return copy ?? value;
       }
-      if (value instanceof Map || value instanceof Set) return walk(Object.fromEntries(value instanceof Map ? value : [...value].entries()), depth, path, seen);
+      if (value instanceof Map || value instanceof Set)
+        return walk(Object.fromEntries(value instanceof Map ? value : [...value].entries()), depth, path, seen);
       const source = value as Record<string, unknown>;
       let copy: Record<string, unknown> | undefined;
       for (const key of Object.keys(source)) {

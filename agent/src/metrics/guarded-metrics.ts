@@ -51,7 +51,12 @@ export class GuardedHistogram {
   private series = new Map<Labels, HistogramSeries>();
   readonly observe: (values: readonly string[], seconds: number, traceId?: string) => void;
 
-  constructor(spec: MetricSpec, private readonly buckets: readonly number[], exemplars: boolean, options: GuardOptions) {
+  constructor(
+    spec: MetricSpec,
+    private readonly buckets: readonly number[],
+    exemplars: boolean,
+    options: GuardOptions,
+  ) {
     this.name = spec.name;
     this.help = spec.help;
     this.guard = new CardinalityGuard(spec.name, spec.labelNames, options.maxLabelSets, options.onOverflow);
@@ -89,7 +94,11 @@ export class GuardedHistogram {
       let cumulative = 0;
       for (let b = 0; b <= this.buckets.length; b++) {
         cumulative += series.counts[b]!;
-        const value: ExportedValue = { labels: { le: b < this.buckets.length ? this.buckets[b]! : '+Inf', ...series.labels }, value: cumulative, metricName: bucketName };
+        const value: ExportedValue = {
+          labels: { le: b < this.buckets.length ? this.buckets[b]! : '+Inf', ...series.labels },
+          value: cumulative,
+          metricName: bucketName,
+        };
         const exemplar = series.exemplars[b];
         if (exemplar) value.exemplar = { labelSet: { trace_id: exemplar.traceId }, value: exemplar.value, timestamp: exemplar.atMs / 1000 };
         values.push(value);

@@ -57,7 +57,8 @@ export function createRedMetrics(experiments: readonly ExperimentDeclaration[], 
   const db = ['db_system', 'operation'];
 
   // Latency histograms carry exemplars (the trace of a slow request); every metric is capped.
-  const histogram = (name: string, help: string, labelNames: readonly string[]) => new GuardedHistogram({ name, help, labelNames }, LATENCY_BUCKETS, true, guard);
+  const histogram = (name: string, help: string, labelNames: readonly string[]) =>
+    new GuardedHistogram({ name, help, labelNames }, LATENCY_BUCKETS, true, guard);
   const counter = (name: string, help: string, labelNames: readonly string[]) => new GuardedCounter({ name, help, labelNames }, guard);
   const shop = (label: string) => [label, ...experimentLabels];
 
@@ -67,7 +68,10 @@ export function createRedMetrics(experiments: readonly ExperimentDeclaration[], 
     serverDuration: histogram('http_server_request_duration_seconds', 'Duration of inbound HTTP requests', server),
     serverRequests: counter('http_server_requests_total', 'Inbound HTTP requests', server),
     serverErrors: counter('http_server_errors_total', 'Inbound HTTP requests answered with a 5xx status', server),
-    serverActive: new GuardedGauge({ name: 'http_server_active_requests', help: 'Inbound HTTP requests in flight', labelNames: ['method', 'route'] }, guard),
+    serverActive: new GuardedGauge(
+      { name: 'http_server_active_requests', help: 'Inbound HTTP requests in flight', labelNames: ['method', 'route'] },
+      guard,
+    ),
     clientDuration: histogram('http_client_request_duration_seconds', 'Duration of outbound HTTP requests, by peer', client),
     clientRequests: counter('http_client_requests_total', 'Outbound HTTP requests', client),
     clientErrors: counter('http_client_errors_total', 'Outbound HTTP requests that failed or got a 5xx', client),

@@ -158,7 +158,11 @@ function cleanValue(value: AttributeValue): AttributeValue | undefined {
       if (!Array.isArray(value)) return undefined;
       // Homogeneous arrays of primitives only, as the specification asks.
       return value.every((item) => item === null || item === undefined || ['string', 'number', 'boolean'].includes(typeof item))
-        ? (value.map((item) => (typeof item === 'string' && item.length > SPAN_LIMITS.attributeValueLength ? item.slice(0, SPAN_LIMITS.attributeValueLength) : item)) as AttributeValue)
+        ? (value.map((item) =>
+            typeof item === 'string' && item.length > SPAN_LIMITS.attributeValueLength
+              ? item.slice(0, SPAN_LIMITS.attributeValueLength)
+              : item,
+          ) as AttributeValue)
         : undefined;
   }
 }

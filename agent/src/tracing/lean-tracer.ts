@@ -108,7 +108,12 @@ export class LeanTracer implements Tracer {
     const kind = options.kind ?? SpanKind.INTERNAL;
     const result = this.sampler.shouldSample(context, traceId, name, kind, options.attributes ?? {}, options.links ?? []);
     if (result.decision === SamplingDecision.NOT_RECORD) {
-      return trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE, traceState: result.traceState ?? validParent?.traceState });
+      return trace.wrapSpanContext({
+        traceId,
+        spanId,
+        traceFlags: TraceFlags.NONE,
+        traceState: result.traceState ?? validParent?.traceState,
+      });
     }
     const traceFlags = result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE;
     const span = new LeanSpan(
@@ -130,12 +135,7 @@ export class LeanTracer implements Tracer {
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, context: Context, fn: F): ReturnType<F>;
-  startActiveSpan<F extends (span: Span) => unknown>(
-    name: string,
-    a: F | SpanOptions,
-    b?: F | Context,
-    c?: F,
-  ): ReturnType<F> {
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, a: F | SpanOptions, b?: F | Context, c?: F): ReturnType<F> {
     let options: SpanOptions = {};
     let parent: Context = contextApi.active();
     let fn: F;

@@ -35,7 +35,13 @@ export function startTracing(
   let budget: ExportBudget | undefined;
   if (config.traces.exportEnabled) {
     budget = new ExportBudget('spans', config.exportQueueSize, onDrop);
-    const sender = new OtlpSender({ url: config.traces.endpoint, headers: config.traces.headers, resource: encodeResource(resource.attributes), budget, compression: config.exportCompression });
+    const sender = new OtlpSender({
+      url: config.traces.endpoint,
+      headers: config.traces.headers,
+      resource: encodeResource(resource.attributes),
+      budget,
+      compression: config.exportCompression,
+    });
     processors.push(new EncodingSpanProcessor(sender, redactSpan));
   }
 

@@ -22,7 +22,10 @@ describe('loadConfig', () => {
   });
 
   it('applies the profile: prod samples 10 % at info, local is pretty', () => {
-    expect(loadConfig({ SHOPSCOPE_PROFILE: 'prod' }).config).toMatchObject({ traces: { samplerRatio: 0.1 }, logs: { level: 'info', pretty: false } });
+    expect(loadConfig({ SHOPSCOPE_PROFILE: 'prod' }).config).toMatchObject({
+      traces: { samplerRatio: 0.1 },
+      logs: { level: 'info', pretty: false },
+    });
     expect(loadConfig({ SHOPSCOPE_PROFILE: 'local' }).config.logs.pretty).toBe(true);
     expect(loadConfig({ SHOPSCOPE_PROFILE: 'prod', OTEL_TRACES_SAMPLER_ARG: '0.5', SHOPSCOPE_LOG_LEVEL: 'warn' }).config).toMatchObject({
       traces: { samplerRatio: 0.5 },
@@ -55,7 +58,10 @@ describe('loadConfig', () => {
   });
 
   it('reads the edge settings: trust off, baggage keys and prefixes kept', () => {
-    const { config, problems } = loadConfig({ SHOPSCOPE_TRUST_INBOUND_TRACE: 'false', SHOPSCOPE_BAGGAGE_ALLOWLIST: 'tenant, shopscope.exp.* ,' });
+    const { config, problems } = loadConfig({
+      SHOPSCOPE_TRUST_INBOUND_TRACE: 'false',
+      SHOPSCOPE_BAGGAGE_ALLOWLIST: 'tenant, shopscope.exp.* ,',
+    });
     expect(problems).toEqual([]);
     expect(config.trustInboundTrace).toBe(false);
     expect(config.baggageAllowlist).toEqual(['tenant', 'shopscope.exp.*']);

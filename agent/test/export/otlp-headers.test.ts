@@ -71,7 +71,14 @@ describe('an app exporting with headers', () => {
   });
 
   it('sends them on every trace and log export request, and keeps its own content headers', async () => {
-    await vi.waitFor(() => present('traces and logs exported', receiver.received.some((r) => r.path === '/v1/traces') && receiver.received.some((r) => r.path === '/v1/logs')), { timeout: 15_000 });
+    await vi.waitFor(
+      () =>
+        present(
+          'traces and logs exported',
+          receiver.received.some((r) => r.path === '/v1/traces') && receiver.received.some((r) => r.path === '/v1/logs'),
+        ),
+      { timeout: 15_000 },
+    );
     for (const { path, headers } of receiver.received) {
       expect(headers.authorization, path).toBe('Bearer secret-token');
       expect(headers['x-scope-orgid'], path).toBe(path === '/v1/logs' ? 'shop-logs' : 'shop');
@@ -84,9 +91,15 @@ describe('an app exporting with headers', () => {
     // in one of the following batches.
     const before = receiver.received.filter((r) => r.path === '/v1/traces').length;
     await (await fetch(`http://127.0.0.1:${app.port}/`)).text();
-    await vi.waitFor(() => present('one more trace export', receiver.received.filter((r) => r.path === '/v1/traces').length >= before + 1), { timeout: 15_000 });
+    await vi.waitFor(
+      () => present('one more trace export', receiver.received.filter((r) => r.path === '/v1/traces').length >= before + 1),
+      { timeout: 15_000 },
+    );
     await (await fetch(`http://127.0.0.1:${app.port}/`)).text();
-    await vi.waitFor(() => present('two more trace exports', receiver.received.filter((r) => r.path === '/v1/traces').length >= before + 2), { timeout: 15_000 });
+    await vi.waitFor(
+      () => present('two more trace exports', receiver.received.filter((r) => r.path === '/v1/traces').length >= before + 2),
+      { timeout: 15_000 },
+    );
     expect(receiver.spans.filter((s) => s.kind === OTLP_SERVER).length).toBeGreaterThanOrEqual(3);
     expect(receiver.spans.filter((s) => s.kind !== OTLP_SERVER)).toEqual([]);
   });

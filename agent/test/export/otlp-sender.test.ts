@@ -10,10 +10,12 @@ import { decodeLogs } from '../support/otlp-receiver.ts';
 // Retries of the agent's OTLP sender against a collector that answers as told, request by request.
 
 type Answer = (req: IncomingMessage, res: ServerResponse) => void;
-const status = (code: number, headers: Record<string, string> = {}): Answer => (_req, res) => {
-  res.writeHead(code, headers);
-  res.end();
-};
+const status =
+  (code: number, headers: Record<string, string> = {}): Answer =>
+  (_req, res) => {
+    res.writeHead(code, headers);
+    res.end();
+  };
 const dropConnection: Answer = (req) => req.socket.destroy();
 
 let server: Server;
@@ -52,7 +54,16 @@ function sender(options: { maxAttempts?: number; maxRetryDelayMs?: number } = {}
   const scope = encodeScope('test', undefined);
   const send = (n: number) => {
     for (let i = 0; i < n; i++) {
-      s.offer(scope, writeLogRecord, { timeMs: Date.now(), severityNumber: 9, severityText: 'info', body: `line ${i}`, attributes: {}, traceId: undefined, spanId: undefined, traceFlags: 0 });
+      s.offer(scope, writeLogRecord, {
+        timeMs: Date.now(),
+        severityNumber: 9,
+        severityText: 'info',
+        body: `line ${i}`,
+        attributes: {},
+        traceId: undefined,
+        spanId: undefined,
+        traceFlags: 0,
+      });
     }
   };
   return { s, send, budget, drops };

@@ -56,7 +56,8 @@ describe('ProtobufWriter', () => {
       expect(length).toBe(utf8.length);
       expect(bytes.subarray(pos).equals(utf8)).toBe(true);
     };
-    for (const value of ['', 'GET /products', 'x'.repeat(127), 'x'.repeat(128), `${'x'.repeat(126)}é`, 'café', '🛒 cart', '\u0000\u007f']) check(value);
+    for (const value of ['', 'GET /products', 'x'.repeat(127), 'x'.repeat(128), `${'x'.repeat(126)}é`, 'café', '🛒 cart', '\u0000\u007f'])
+      check(value);
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), check));
   });
 

@@ -54,14 +54,25 @@ describe('access log line', () => {
   it('flags slow requests, carries experiments and stays valid JSON for odd routes and names', () => {
     const out = capture();
     const { otlp, emitted } = captureOtlp();
-    createAccessLogWriter(out.stream, otlp, 'svc "quoted"', 'dev', 10)({
+    createAccessLogWriter(
+      out.stream,
+      otlp,
+      'svc "quoted"',
+      'dev',
+      10,
+    )({
       ...entry,
       route: '/a"b\\c/:id',
       durationMs: 12,
       experiments: { checkout_button: 'blue' },
     });
     const line = JSON.parse(out.lines[0]!) as Record<string, unknown>;
-    expect(line).toMatchObject({ service: 'svc "quoted"', slow: true, experiments: { checkout_button: 'blue' }, http: { route: '/a"b\\c/:id' } });
+    expect(line).toMatchObject({
+      service: 'svc "quoted"',
+      slow: true,
+      experiments: { checkout_button: 'blue' },
+      http: { route: '/a"b\\c/:id' },
+    });
     // The hand-written OTLP copy is byte for byte the generic LogRecord of the same fields
     // (past the two timestamps, 2 × 9 bytes, which differ by when each was taken).
     const generic = new ProtobufWriter(256);
@@ -70,7 +81,12 @@ describe('access log line', () => {
       severityNumber: 9,
       severityText: 'info',
       body: 'request completed',
-      attributes: { event: 'http.request', http: { method: 'GET', route: '/a"b\\c/:id', status_code: 200, duration_ms: 12 }, slow: true, experiments: { checkout_button: 'blue' } },
+      attributes: {
+        event: 'http.request',
+        http: { method: 'GET', route: '/a"b\\c/:id', status_code: 200, duration_ms: 12 },
+        slow: true,
+        experiments: { checkout_button: 'blue' },
+      },
       traceId: entry.traceId,
       spanId: entry.spanId,
       traceFlags: 1,

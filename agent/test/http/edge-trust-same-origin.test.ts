@@ -28,7 +28,10 @@ describe('createEdgeAdmission with same-origin trust', () => {
     expect(trace.getSpanContext(admitted.parent)).toMatchObject({ traceId: CALLER_TRACE, spanId: CALLER_SPAN, traceFlags: 1 });
     expect(trace.getSpanContext(admitted.parent)?.traceState).toBeUndefined();
     expect(admitted.links).toBeUndefined();
-    const kept = propagation.getBaggage(admitted.parent)!.getAllEntries().map(([key]) => key);
+    const kept = propagation
+      .getBaggage(admitted.parent)!
+      .getAllEntries()
+      .map(([key]) => key);
     expect(kept).toEqual(['tenant']);
   });
 
@@ -78,7 +81,9 @@ describe('a same-origin edge under the agent', () => {
   });
 
   async function call(fetchSite: string) {
-    const res = await fetch(`http://127.0.0.1:${edge.port}/order`, { headers: { traceparent: TRACEPARENT, baggage: BAGGAGE, 'sec-fetch-site': fetchSite } });
+    const res = await fetch(`http://127.0.0.1:${edge.port}/order`, {
+      headers: { traceparent: TRACEPARENT, baggage: BAGGAGE, 'sec-fetch-site': fetchSite },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { downstream: { traceparent: string; baggage: string | null } };
     return { txid: res.headers.get('x-transaction-id') ?? '', downstream: body.downstream };
@@ -90,7 +95,11 @@ describe('a same-origin edge under the agent', () => {
     expect(result.downstream.traceparent.split('-')[1]).toBe(CALLER_TRACE);
     expect(result.downstream.baggage).toBe('tenant=acme');
     const server = await vi.waitFor(
-      () => present('the server span in the caller’s trace', receiver.spans.find((s) => s.service === 'page-edge' && s.kind === 2 && s.traceId === CALLER_TRACE)),
+      () =>
+        present(
+          'the server span in the caller’s trace',
+          receiver.spans.find((s) => s.service === 'page-edge' && s.kind === 2 && s.traceId === CALLER_TRACE),
+        ),
       { timeout: 15_000 },
     );
     expect(server.parentSpanId).toBe(CALLER_SPAN);
@@ -103,7 +112,11 @@ describe('a same-origin edge under the agent', () => {
     expect(result.txid).not.toBe(CALLER_TRACE);
     expect(result.downstream.baggage).toBe('tenant=acme');
     const server = await vi.waitFor(
-      () => present('the server span in a new trace', receiver.spans.find((s) => s.service === 'page-edge' && s.kind === 2 && s.traceId === result.txid)),
+      () =>
+        present(
+          'the server span in a new trace',
+          receiver.spans.find((s) => s.service === 'page-edge' && s.kind === 2 && s.traceId === result.txid),
+        ),
       { timeout: 15_000 },
     );
     expect(server.parentSpanId).toBe('');

@@ -29,7 +29,12 @@ describe('createEdgeAdmission', () => {
     const admitted = createEdgeAdmission(['tenant', 'shopscope.exp.*'])(extract({ traceparent: TRACEPARENT, baggage: BAGGAGE }));
     expect(trace.getSpanContext(admitted.parent)).toBeUndefined();
     expect(admitted.links).toEqual([{ context: expect.objectContaining({ traceId: CALLER_TRACE, spanId: CALLER_SPAN, traceFlags: 1 }) }]);
-    const kept = Object.fromEntries(propagation.getBaggage(admitted.parent)!.getAllEntries().map(([k, e]) => [k, e.value]));
+    const kept = Object.fromEntries(
+      propagation
+        .getBaggage(admitted.parent)!
+        .getAllEntries()
+        .map(([k, e]) => [k, e.value]),
+    );
     expect(kept).toEqual({ tenant: 'acme', 'shopscope.exp.checkout_button': 'blue' });
   });
 
@@ -68,7 +73,11 @@ describe('inbound requests under the agent', () => {
 
   beforeAll(async () => {
     const endpoint = await receiver.start();
-    const common = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SHOPSCOPE_METRICS: 'off', SHOPSCOPE_EXPERIMENTS: 'checkout_button=control|blue' };
+    const common = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      SHOPSCOPE_METRICS: 'off',
+      SHOPSCOPE_EXPERIMENTS: 'checkout_button=control|blue',
+    };
     downstream = await startApp(`${FIXTURES}edge-service.mjs`, { ...common, OTEL_SERVICE_NAME: 'inside' });
     const downstreamUrl = `http://127.0.0.1:${downstream.port}`;
     [edge, trusting] = await Promise.all([
@@ -88,11 +97,17 @@ describe('inbound requests under the agent', () => {
     await receiver.stop();
   });
 
-  async function call(app: AppProcess): Promise<{ txid: string; service: string | null; downstream: { traceparent: string; baggage: string | null } }> {
+  async function call(
+    app: AppProcess,
+  ): Promise<{ txid: string; service: string | null; downstream: { traceparent: string; baggage: string | null } }> {
     const res = await fetch(`http://127.0.0.1:${app.port}/order`, { headers: { traceparent: TRACEPARENT, baggage: BAGGAGE } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { downstream: { traceparent: string; baggage: string | null } };
-    return { txid: res.headers.get('x-transaction-id') ?? '', service: res.headers.get('x-shopscope-service'), downstream: body.downstream };
+    return {
+      txid: res.headers.get('x-transaction-id') ?? '',
+      service: res.headers.get('x-shopscope-service'),
+      downstream: body.downstream,
+    };
   }
 
   it('at the edge: a new trace id (x-transaction-id), the caller linked, only allowed baggage downstream', async () => {
@@ -104,13 +119,27 @@ describe('inbound requests under the agent', () => {
     expect(result.downstream.traceparent.split('-')[1]).toBe(result.txid);
     expect(result.downstream.baggage).toBe('tenant=acme');
 
-    const server = await vi.waitFor(() => present("the edge's server span", receiver.spans.find((s) => s.service === 'edge' && s.kind === 2 && s.traceId === result.txid)), { timeout: 15_000 });
+    const server = await vi.waitFor(
+      () =>
+        present(
+          "the edge's server span",
+          receiver.spans.find((s) => s.service === 'edge' && s.kind === 2 && s.traceId === result.txid),
+        ),
+      { timeout: 15_000 },
+    );
     expect(server.parentSpanId).toBe('');
     expect(server.links).toEqual([{ traceId: CALLER_TRACE, spanId: CALLER_SPAN, attributes: {} }]);
     expect(server.attributes['experiment.checkout_button']).toBeUndefined();
     expect(receiver.spans.filter((s) => s.service === 'edge' && s.traceId === CALLER_TRACE)).toEqual([]);
     // the downstream service (trusting its caller, the edge) joins the edge's trace
-    const inside = await vi.waitFor(() => present("the inside service's server span", receiver.spans.find((s) => s.service === 'inside' && s.kind === 2 && s.traceId === result.txid)), { timeout: 15_000 });
+    const inside = await vi.waitFor(
+      () =>
+        present(
+          "the inside service's server span",
+          receiver.spans.find((s) => s.service === 'inside' && s.kind === 2 && s.traceId === result.txid),
+        ),
+      { timeout: 15_000 },
+    );
     expect(inside.parentSpanId).not.toBe('');
   });
 
@@ -121,7 +150,14 @@ describe('inbound requests under the agent', () => {
     expect(result.downstream.traceparent.split('-')[1]).toBe(CALLER_TRACE);
     expect(result.downstream.baggage).toContain('evil=1');
     expect(result.downstream.baggage).toContain('shopscope.exp.checkout_button=blue');
-    const server = await vi.waitFor(() => present("the trusting service's server span", receiver.spans.find((s) => s.service === 'trusting' && s.kind === 2 && s.traceId === CALLER_TRACE)), { timeout: 15_000 });
+    const server = await vi.waitFor(
+      () =>
+        present(
+          "the trusting service's server span",
+          receiver.spans.find((s) => s.service === 'trusting' && s.kind === 2 && s.traceId === CALLER_TRACE),
+        ),
+      { timeout: 15_000 },
+    );
     expect(server.parentSpanId).toBe(CALLER_SPAN);
     expect(server.links).toEqual([]);
     expect(server.attributes['experiment.checkout_button']).toBe('blue');

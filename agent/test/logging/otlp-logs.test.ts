@@ -32,11 +32,23 @@ describe('the OTLP copy of records from the logs API', () => {
       severityNumber: SeverityNumber.INFO,
       severityText: 'info',
       body: 'paid with 4111 1111 1111 1111 by jane@example.com',
-      attributes: { order_id: 'o-48213', card: '4111111111111111', customer: { phone: '555-0100', password: 'hunter2' }, url: 'https://x.example/cb?token=abc' },
+      attributes: {
+        order_id: 'o-48213',
+        card: '4111111111111111',
+        customer: { phone: '555-0100', password: 'hunter2' },
+        url: 'https://x.example/cb?token=abc',
+      },
     });
     logs.getLogger('app').emit({ severityNumber: SeverityNumber.INFO, body: 'clean line', attributes: { order_id: 'o-1' } });
     await otlp.flush();
-    const record = await vi.waitFor(() => present("the 'paid with' record", receiver.logs.find((l) => String(l.body).startsWith('paid with'))), { timeout: 15_000 });
+    const record = await vi.waitFor(
+      () =>
+        present(
+          "the 'paid with' record",
+          receiver.logs.find((l) => String(l.body).startsWith('paid with')),
+        ),
+      { timeout: 15_000 },
+    );
     expect(record.body).toBe('paid with [REDACTED:card] by [REDACTED:email]');
     expect(record.attributes).toEqual({
       order_id: 'o-48213',
@@ -44,7 +56,14 @@ describe('the OTLP copy of records from the logs API', () => {
       customer: { phone: '[REDACTED]', password: '[REDACTED]' },
       url: 'https://x.example/cb?token=[REDACTED]',
     });
-    const clean = await vi.waitFor(() => present('the clean record', receiver.logs.find((l) => l.body === 'clean line')), { timeout: 15_000 });
+    const clean = await vi.waitFor(
+      () =>
+        present(
+          'the clean record',
+          receiver.logs.find((l) => l.body === 'clean line'),
+        ),
+      { timeout: 15_000 },
+    );
     expect(clean.attributes).toEqual({ order_id: 'o-1' });
   });
 });
@@ -55,7 +74,11 @@ describe("the app's own pino lines over OTLP", () => {
 
   beforeAll(async () => {
     const endpoint = await receiver.start();
-    app = await startApp(`${FIXTURES}leaky-app.mjs`, { OTEL_SERVICE_NAME: 'leaky-logs', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SHOPSCOPE_METRICS: 'off' });
+    app = await startApp(`${FIXTURES}leaky-app.mjs`, {
+      OTEL_SERVICE_NAME: 'leaky-logs',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      SHOPSCOPE_METRICS: 'off',
+    });
     const res = await fetch(`http://127.0.0.1:${app.port}/pay`);
     expect(res.status).toBe(200);
     await res.text();
@@ -67,7 +90,14 @@ describe("the app's own pino lines over OTLP", () => {
   });
 
   it('arrive with the card number, e-mail and secret fields redacted', async () => {
-    const record = await vi.waitFor(() => present("the leaky pino logger's record", receiver.logs.find((l) => l.attributes.source === 'leaky-pino')), { timeout: 15_000 });
+    const record = await vi.waitFor(
+      () =>
+        present(
+          "the leaky pino logger's record",
+          receiver.logs.find((l) => l.attributes.source === 'leaky-pino'),
+        ),
+      { timeout: 15_000 },
+    );
     expect(record.body).toBe('paid with [REDACTED:card] by [REDACTED:email]');
     expect(record.attributes.card).toBe('[REDACTED:card]');
     expect(record.attributes.payment).toEqual({ password: '[REDACTED]', note: 'cvv [REDACTED]' });

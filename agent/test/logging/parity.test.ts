@@ -32,7 +32,11 @@ function capture(): { stream: Writable; lines: Line[] } {
 const { config } = loadConfig({ OTEL_SERVICE_NAME: 'cart', SHOPSCOPE_PROFILE: 'stage', SHOPSCOPE_LOG_LEVEL: 'debug' });
 const fields = new FieldBuilder(createRedactor(), redactString, new Experiments([]));
 const pinoOut = capture();
-const pinoLogger = new ConventionLogger({ fields, otlp: undefined, minLevel: levelValues.debug }, createPino(config, fields, pinoOut.stream), undefined);
+const pinoLogger = new ConventionLogger(
+  { fields, otlp: undefined, minLevel: levelValues.debug },
+  createPino(config, fields, pinoOut.stream),
+  undefined,
+);
 const winstonOut = capture();
 const winstonLogger = winston.createLogger({
   level: 'debug',
@@ -85,7 +89,11 @@ describe('pino logger and winston format write the same fields', () => {
       () => pinoLogger.error({ err, event: 'inventory.failed' }, 'reserve failed'),
       () => winstonLogger.error('reserve failed', { err, event: 'inventory.failed' }),
     );
-    expect(p.error).toEqual({ type: 'RangeError', message: 'stock below zero for [REDACTED:email]', stack: expect.stringContaining('RangeError') });
+    expect(p.error).toEqual({
+      type: 'RangeError',
+      message: 'stock below zero for [REDACTED:email]',
+      stack: expect.stringContaining('RangeError'),
+    });
     expect(w).toEqual(p);
   });
 
@@ -105,7 +113,12 @@ describe('pino logger and winston format write the same fields', () => {
       () => pinoLogger.warn(data, 'suspicious login from jo@shop.io'),
       () => winstonLogger.warn('suspicious login from jo@shop.io', data),
     );
-    expect(p).toMatchObject({ level: 'warn', msg: 'suspicious login from [REDACTED:email]', user: { password: '[REDACTED]' }, card: '[REDACTED:card]' });
+    expect(p).toMatchObject({
+      level: 'warn',
+      msg: 'suspicious login from [REDACTED:email]',
+      user: { password: '[REDACTED]' },
+      card: '[REDACTED:card]',
+    });
     expect(w).toEqual(p);
     const [pd, wd] = await both(
       () => pinoLogger.debug({ step: 3 }, 'detail'),

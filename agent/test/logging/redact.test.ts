@@ -166,7 +166,18 @@ describe('createRedactor on structures', () => {
     loop.self = loop;
     const when = new Date(0);
     const bytes = Buffer.from('4111111111111111');
-    const out = redact({ loop, map: new Map([['password', 'p'], ['ok', 'fine']]), when, bytes, n: 42.5, big: 12345678901234567890n, yes: true }) as Record<string, unknown>;
+    const out = redact({
+      loop,
+      map: new Map([
+        ['password', 'p'],
+        ['ok', 'fine'],
+      ]),
+      when,
+      bytes,
+      n: 42.5,
+      big: 12345678901234567890n,
+      yes: true,
+    }) as Record<string, unknown>;
     expect((out.loop as Record<string, unknown>).self).toBe('[Circular]');
     expect((out.loop as Record<string, unknown>).email).toBe(EMAIL);
     expect(out.map).toEqual({ password: REDACTED, ok: 'fine' });
@@ -178,10 +189,25 @@ describe('createRedactor on structures', () => {
   });
 
   it('redacts card numbers logged as JSON numbers (and bigints), keeps other numbers', () => {
-    const out = redact({ pan: 4111111111111111, amex: 378282246310005, big: 5500005555555559n, nested: [6011111111111117], price: 42.5, qty: 3 });
+    const out = redact({
+      pan: 4111111111111111,
+      amex: 378282246310005,
+      big: 5500005555555559n,
+      nested: [6011111111111117],
+      price: 42.5,
+      qty: 3,
+    });
     expect(out).toEqual({ pan: REDACTED, amex: CARD, big: CARD, nested: [CARD], price: 42.5, qty: 3 });
     // Luhn-invalid, too short, too long, fractional, and epoch times (13, 16 and 19 digits, first digit 1) stay
-    const keep = { id: 4111111111111112, short: 411111111111, long: 2 ** 65, frac: 4111111111111.5, ms: 1767225600000, us: 1767225600000000, ns: 1767225600000000000n };
+    const keep = {
+      id: 4111111111111112,
+      short: 411111111111,
+      long: 2 ** 65,
+      frac: 4111111111111.5,
+      ms: 1767225600000,
+      us: 1767225600000000,
+      ns: 1767225600000000000n,
+    };
     expect(redact(keep)).toBe(keep);
     expect(luhnValid('1767225600000')).toBe(false);
   });
@@ -194,7 +220,11 @@ describe('createRedactor on structures', () => {
       }
     }
     const url = new URL('https://jo:hunter2@shop.example/cb?token=abc&page=2');
-    const out = redact({ url, masked: new Masked('4111 1111 1111 1111'), dateLike: { toJSON: () => ({ value: 'mail jane@example.com' }) } });
+    const out = redact({
+      url,
+      masked: new Masked('4111 1111 1111 1111'),
+      dateLike: { toJSON: () => ({ value: 'mail jane@example.com' }) },
+    });
     expect(out).toEqual({
       url: `https://jo:${REDACTED}@shop.example/cb?token=${REDACTED}&page=2`,
       masked: `card ${CARD}`,
@@ -208,13 +238,76 @@ describe('createRedactor on structures', () => {
 
   it('recognises secret keys in more spellings, whatever the case and separators', () => {
     const secret = [
-      'passwd', 'Password', 'db_password', 'PASSWORD', 'pwd', 'db.pass', 'passphrase', 'client_secret', 'clientSecret', 'apiKey', 'api_key', 'API-KEY', 'x-api-key', 'X-Api-Key',
-      'set-cookie', 'Set-Cookie', 'cookie', 'authorization', 'Proxy-Authorization', 'auth', 'private_key', 'privateKey', 'PRIVATE-KEY', 'access_token', 'accessToken', 'refresh-token',
-      'id_token', 'x-auth-token', 'sessionId', 'session_id', 'security_code', 'cvv', 'CVV2', 'cvc', 'card_number', 'cardNumber', 'card_no', 'pan', 'pin', 'otp', 'ssn', 'iban',
-      'sig', 'X-Amz-Signature', 'X-Amz-Credential', 'jwt', 'credentials', 'webhookSecret',
+      'passwd',
+      'Password',
+      'db_password',
+      'PASSWORD',
+      'pwd',
+      'db.pass',
+      'passphrase',
+      'client_secret',
+      'clientSecret',
+      'apiKey',
+      'api_key',
+      'API-KEY',
+      'x-api-key',
+      'X-Api-Key',
+      'set-cookie',
+      'Set-Cookie',
+      'cookie',
+      'authorization',
+      'Proxy-Authorization',
+      'auth',
+      'private_key',
+      'privateKey',
+      'PRIVATE-KEY',
+      'access_token',
+      'accessToken',
+      'refresh-token',
+      'id_token',
+      'x-auth-token',
+      'sessionId',
+      'session_id',
+      'security_code',
+      'cvv',
+      'CVV2',
+      'cvc',
+      'card_number',
+      'cardNumber',
+      'card_no',
+      'pan',
+      'pin',
+      'otp',
+      'ssn',
+      'iban',
+      'sig',
+      'X-Amz-Signature',
+      'X-Amz-Credential',
+      'jwt',
+      'credentials',
+      'webhookSecret',
     ];
     for (const key of secret) expect(redact({ [key]: 'v' }), key).toEqual({ [key]: REDACTED });
-    const ordinary = ['order_id', 'orderId', 'sku', 'price', 'trace_id', 'span_id', 'author', 'authMethod', 'shipping', 'passenger_count', 'bypass', 'company', 'spinner', 'panel', 'keyboard', 'design', 'currency', 'status'];
+    const ordinary = [
+      'order_id',
+      'orderId',
+      'sku',
+      'price',
+      'trace_id',
+      'span_id',
+      'author',
+      'authMethod',
+      'shipping',
+      'passenger_count',
+      'bypass',
+      'company',
+      'spinner',
+      'panel',
+      'keyboard',
+      'design',
+      'currency',
+      'status',
+    ];
     for (const key of ordinary) expect(redact({ [key]: 'v' }), key).toEqual({ [key]: 'v' });
   });
 

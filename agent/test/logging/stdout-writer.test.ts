@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 // The writer behind every stdout line, in a child process so its real fd 1 is a pipe.
 const child = (code: string, readDelayMs = 0): Promise<string> =>
   new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: new URL('../..', import.meta.url) });
+    const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: new URL('../..', import.meta.url),
+    });
     // Bytes kept as they come and decoded once: a chunk may end inside a character.
     const out: Buffer[] = [];
     proc.stdout.pause();
@@ -20,7 +22,9 @@ const writer = "import { StdoutWriter } from './src/logging/stdout-writer.ts'; c
 
 describe('StdoutWriter', () => {
   it('writes every line in order, including those pending when the process exits', async () => {
-    const out = await child(`${writer} for (let i = 0; i < 20000; i++) w.write(JSON.stringify({ i, text: 'é ✓ ' + 'x'.repeat(i % 50) }) + '\\n'); process.exit(0);`);
+    const out = await child(
+      `${writer} for (let i = 0; i < 20000; i++) w.write(JSON.stringify({ i, text: 'é ✓ ' + 'x'.repeat(i % 50) }) + '\\n'); process.exit(0);`,
+    );
     const lines = out.trimEnd().split('\n');
     expect(lines).toHaveLength(20000);
     lines.forEach((line, i) => expect((JSON.parse(line) as { i: number }).i).toBe(i));

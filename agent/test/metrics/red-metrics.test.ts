@@ -14,7 +14,11 @@ describe('RED metrics', () => {
     expect(text).toContain(
       `http_server_request_duration_seconds_bucket{le="0.05",method="GET",route="/products/:id",status_class="2xx"} 1 # {trace_id="${TRACE}"} 0.042`,
     );
-    expect(text).toMatch(new RegExp(`db_client_operation_duration_seconds_bucket\\{le="0.001",db_system="sqlite",operation="SELECT"\\} 1 # \\{trace_id="${TRACE}"\\}`));
+    expect(text).toMatch(
+      new RegExp(
+        `db_client_operation_duration_seconds_bucket\\{le="0.001",db_system="sqlite",operation="SELECT"\\} 1 # \\{trace_id="${TRACE}"\\}`,
+      ),
+    );
     expect(text).toMatch(/http_client_request_duration_seconds_bucket\{le="0.01",peer="catalog",method="GET",status_class="2xx"\} 1\n/);
     expect(text.trimEnd().endsWith('# EOF')).toBe(true);
   });

@@ -70,7 +70,9 @@ export async function startApp(
     exited.then(({ code }) => {
       throw new Error(`app exited (${code}) before listening:\n${err}\n${out}`);
     }),
-    new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`app not listening after ${readyTimeoutMs} ms:\n${err}`)), readyTimeoutMs)),
+    new Promise<void>((_, reject) =>
+      setTimeout(() => reject(new Error(`app not listening after ${readyTimeoutMs} ms:\n${err}`)), readyTimeoutMs),
+    ),
   ]);
   return {
     child,

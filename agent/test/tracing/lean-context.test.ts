@@ -8,7 +8,11 @@ const keys = [createContextKey('a'), createContextKey('b'), createContextKey('c'
 describe('LeanContext', () => {
   it('reads, sets and deletes like the API’s own context, over any parent', () => {
     type Op = { kind: 'set' | 'delete'; key: number; value: number };
-    const op = fc.record({ kind: fc.constantFrom<'set' | 'delete'>('set', 'delete'), key: fc.integer({ min: 0, max: 2 }), value: fc.integer() });
+    const op = fc.record({
+      kind: fc.constantFrom<'set' | 'delete'>('set', 'delete'),
+      key: fc.integer({ min: 0, max: 2 }),
+      value: fc.integer(),
+    });
     fc.assert(
       fc.property(fc.integer(), fc.array(op, { maxLength: 12 }), (rootValue, ops: Op[]) => {
         const parent = ROOT_CONTEXT.setValue(keys[0]!, rootValue);

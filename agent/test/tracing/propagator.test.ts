@@ -13,7 +13,11 @@ const anyTraceParent = fc.oneof(
   version00,
   fc.tuple(version00, fc.nat(54), fc.constantFrom(...'0fF-g 0xz')).map(([h, i, c]) => h.slice(0, i) + c + h.slice(i + 1)),
   fc.tuple(hex(2), hex(32), hex(16), hex(2), fc.constantFrom('', '-extra', ' ')).map(([v, t, s, f, tail]) => `${v}-${t}-${s}-${f}${tail}`),
-  fc.constantFrom(`00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`, `00-${'1'.repeat(32)}-${'0'.repeat(16)}-01`, `ff-${'1'.repeat(32)}-${'1'.repeat(16)}-01`),
+  fc.constantFrom(
+    `00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`,
+    `00-${'1'.repeat(32)}-${'0'.repeat(16)}-01`,
+    `ff-${'1'.repeat(32)}-${'1'.repeat(16)}-01`,
+  ),
   fc.string({ maxLength: 60 }),
 );
 
@@ -35,19 +39,29 @@ describe('traceparent extraction', () => {
     const ours = new ShopscopePropagator(new Experiments([]));
     const w3c = [new W3CTraceContextPropagator(), new W3CBaggagePropagator()];
     fc.assert(
-      fc.property(anyTraceParent, fc.option(fc.constantFrom('vendor=abc,other=1', 'x=y')), fc.option(fc.constantFrom('exp.checkout=b', 'k=v;p=1')), (traceparent, tracestate, baggage) => {
-        const carrier: Record<string, string> = { traceparent };
-        if (tracestate) carrier.tracestate = tracestate;
-        if (baggage) carrier.baggage = baggage;
-        const got = ours.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
-        const want = w3c.reduce((ctx, p) => p.extract(ctx, carrier, defaultTextMapGetter), ROOT_CONTEXT);
-        const gotSpan = trace.getSpanContext(got);
-        const wantSpan = trace.getSpanContext(want);
-        expect(gotSpan && { ...gotSpan, traceState: gotSpan.traceState?.serialize() }).toEqual(wantSpan && { ...wantSpan, traceState: wantSpan.traceState?.serialize() });
-        const entries = (ctx: typeof got) =>
-          propagation.getBaggage(ctx)?.getAllEntries().map(([key, entry]) => [key, entry.value, entry.metadata?.toString()]);
-        expect(entries(got)).toEqual(entries(want));
-      }),
+      fc.property(
+        anyTraceParent,
+        fc.option(fc.constantFrom('vendor=abc,other=1', 'x=y')),
+        fc.option(fc.constantFrom('exp.checkout=b', 'k=v;p=1')),
+        (traceparent, tracestate, baggage) => {
+          const carrier: Record<string, string> = { traceparent };
+          if (tracestate) carrier.tracestate = tracestate;
+          if (baggage) carrier.baggage = baggage;
+          const got = ours.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
+          const want = w3c.reduce((ctx, p) => p.extract(ctx, carrier, defaultTextMapGetter), ROOT_CONTEXT);
+          const gotSpan = trace.getSpanContext(got);
+          const wantSpan = trace.getSpanContext(want);
+          expect(gotSpan && { ...gotSpan, traceState: gotSpan.traceState?.serialize() }).toEqual(
+            wantSpan && { ...wantSpan, traceState: wantSpan.traceState?.serialize() },
+          );
+          const entries = (ctx: typeof got) =>
+            propagation
+              .getBaggage(ctx)
+              ?.getAllEntries()
+              .map(([key, entry]) => [key, entry.value, entry.metadata?.toString()]);
+          expect(entries(got)).toEqual(entries(want));
+        },
+      ),
       { numRuns: 1000 },
     );
   });

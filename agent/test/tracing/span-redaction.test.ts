@@ -32,7 +32,9 @@ describe('createSpanRedactor', () => {
         'app.cards': ['4111 1111 1111 1111', 'none'],
         'app.order_id': 'ord_4111111111111111',
       },
-      links: [{ context: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 }, attributes: linkAttributes }],
+      links: [
+        { context: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 }, attributes: linkAttributes },
+      ],
     });
     span.recordException(new Error('charge failed for jane@example.com with card 4111 1111 1111 1111'));
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'declined: password=hunter2' });
@@ -70,15 +72,29 @@ describe('spans exported from an app under the agent', () => {
 
   beforeAll(async () => {
     const endpoint = await receiver.start();
-    app = await startApp(`${FIXTURES}leaky-app.mjs`, { OTEL_SERVICE_NAME: 'leaky', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SHOPSCOPE_METRICS: 'off' });
+    app = await startApp(`${FIXTURES}leaky-app.mjs`, {
+      OTEL_SERVICE_NAME: 'leaky',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      SHOPSCOPE_METRICS: 'off',
+    });
     const res = await fetch(`http://127.0.0.1:${app.port}/pay`);
     expect(res.status).toBe(200);
     txid = res.headers.get('x-transaction-id') ?? '';
     await res.text();
-    spans = await vi.waitFor(() => {
-      const mine = receiver.spans.filter((s) => s.traceId === txid);
-      return present('the client, payment.charge and /pay spans', mine.some((s) => s.kind === 3) && mine.some((s) => s.name === 'payment.charge') && mine.some((s) => s.kind === 2 && s.attributes['url.path'] === '/pay') ? mine : undefined);
-    }, { timeout: 15_000 });
+    spans = await vi.waitFor(
+      () => {
+        const mine = receiver.spans.filter((s) => s.traceId === txid);
+        return present(
+          'the client, payment.charge and /pay spans',
+          mine.some((s) => s.kind === 3) &&
+            mine.some((s) => s.name === 'payment.charge') &&
+            mine.some((s) => s.kind === 2 && s.attributes['url.path'] === '/pay')
+            ? mine
+            : undefined,
+        );
+      },
+      { timeout: 15_000 },
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -94,8 +110,12 @@ describe('spans exported from an app under the agent', () => {
   it('arrive with the exception message, stack and status message redacted', () => {
     const charge = spans.find((s) => s.name === 'payment.charge')!;
     const exception = charge.events.find((e) => e.name === 'exception')!;
-    expect(exception.attributes['exception.message']).toBe('charge failed for [REDACTED:email] with card [REDACTED:card], token=[REDACTED]');
-    expect(String(exception.attributes['exception.stacktrace'])).toContain('charge failed for [REDACTED:email] with card [REDACTED:card], token=[REDACTED]');
+    expect(exception.attributes['exception.message']).toBe(
+      'charge failed for [REDACTED:email] with card [REDACTED:card], token=[REDACTED]',
+    );
+    expect(String(exception.attributes['exception.stacktrace'])).toContain(
+      'charge failed for [REDACTED:email] with card [REDACTED:card], token=[REDACTED]',
+    );
     expect(charge.statusCode).toBe(SpanStatusCode.ERROR);
     expect(charge.statusMessage).toBe('charge failed for [REDACTED:email] with card [REDACTED:card], token=[REDACTED]');
   });

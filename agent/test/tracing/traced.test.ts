@@ -67,6 +67,12 @@ describe('traced', () => {
   it('works with the real decorator syntax (tsx)', () => {
     const fixture = fileURLToPath(new URL('../fixtures/decorated.ts', import.meta.url));
     const out = execFileSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ result: 'ok', spans: [['Cart.total', 'Cart.checkout'], ['Cart.checkout', null]] });
+    expect(JSON.parse(out)).toEqual({
+      result: 'ok',
+      spans: [
+        ['Cart.total', 'Cart.checkout'],
+        ['Cart.checkout', null],
+      ],
+    });
   });
 });

@@ -22,22 +22,43 @@ const USAGE = `usage: shopscope-alerts <command> [options]
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') { console.log(USAGE); return 0; }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
   const { values, positionals } = parseArgs({
-    args: rest, allowPositionals: true, strict: true,
+    args: rest,
+    allowPositionals: true,
+    strict: true,
     options: {
-      policy: { type: 'string' }, prometheus: { type: 'string' }, victorialogs: { type: 'string' },
-      rules: { type: 'string' }, tests: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' },
-      matcher: { type: 'string', multiple: true }, duration: { type: 'string' }, comment: { type: 'string' },
-      author: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      policy: { type: 'string' },
+      prometheus: { type: 'string' },
+      victorialogs: { type: 'string' },
+      rules: { type: 'string' },
+      tests: { type: 'string' },
+      out: { type: 'string' },
+      check: { type: 'boolean' },
+      matcher: { type: 'string', multiple: true },
+      duration: { type: 'string' },
+      comment: { type: 'string' },
+      author: { type: 'string' },
+      url: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help || !command) { console.log(USAGE); return command ? 0 : 2; }
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
   switch (command) {
-    case 'check': return runCheck(positionals, values);
-    case 'test': return runTest(positionals, values);
-    case 'slo': return runSlo(positionals, values);
-    case 'silence': return runSilence(positionals, values);
+    case 'check':
+      return runCheck(positionals, values);
+    case 'test':
+      return runTest(positionals, values);
+    case 'slo':
+      return runSlo(positionals, values);
+    case 'silence':
+      return runSilence(positionals, values);
     default:
       console.error(`unknown command "${command}"\n${USAGE}`);
       return 2;

@@ -8,18 +8,27 @@ async function call(url: string, method: string, body?: unknown): Promise<{ stat
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   };
   const response = await fetch(url, {
-    method, headers, ...(body ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(10_000),
+    method,
+    headers,
+    ...(body ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(10_000),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-export async function runSilence(args: string[], flags: { matcher?: string[]; duration?: string; comment?: string; author?: string; url?: string }): Promise<number> {
+export async function runSilence(
+  args: string[],
+  flags: { matcher?: string[]; duration?: string; comment?: string; author?: string; url?: string },
+): Promise<number> {
   const base = flags.url ?? process.env.ALERTS_URL ?? `http://${DEFAULTS.host}:${process.env.ALERTS_PORT ?? DEFAULTS.port}`;
   const [action, id] = args;
   let result: { status: number; json: Record<string, unknown> };
   if (action === 'add') {
     result = await call(`${base}/api/silences`, 'POST', {
-      matchers: flags.matcher ?? [], duration: flags.duration, comment: flags.comment, createdBy: flags.author ?? process.env.USER ?? 'cli',
+      matchers: flags.matcher ?? [],
+      duration: flags.duration,
+      comment: flags.comment,
+      createdBy: flags.author ?? process.env.USER ?? 'cli',
     });
   } else if (action === 'list') {
     result = await call(`${base}/api/silences`, 'GET');

@@ -11,8 +11,15 @@ export async function runSlo(paths: string[], flags: { out?: string; check?: boo
   const yaml = burnRateRulesYaml(slos, basename(source));
   if (flags.check) {
     let current = '';
-    try { current = readFileSync(out, 'utf8'); } catch { /* missing counts as out of date */ }
-    if (current !== yaml) { console.error(`${out} is out of date: run shopscope-alerts slo ${source}`); return 1; }
+    try {
+      current = readFileSync(out, 'utf8');
+    } catch {
+      /* missing counts as out of date */
+    }
+    if (current !== yaml) {
+      console.error(`${out} is out of date: run shopscope-alerts slo ${source}`);
+      return 1;
+    }
     console.log(`${out} is up to date (${slos.length} SLOs)`);
     return 0;
   }

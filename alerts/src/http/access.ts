@@ -25,16 +25,26 @@ export function checkAccess(req: IncomingMessage, access: AccessOptions): void {
   checkHost(req.headers.host, access);
   if (!SAFE_METHODS.has(req.method ?? '')) checkToken(req.headers.authorization, access.token);
   if (hasBody(req)) {
-    const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    const type = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase();
     if (type !== 'application/json') {
-      throw new AlertsError('SHOPSCOPE_ERR_UNSUPPORTED_MEDIA_TYPE', `a request body must be application/json, not ${JSON.stringify((type || 'none').slice(0, 100))}`);
+      throw new AlertsError(
+        'SHOPSCOPE_ERR_UNSUPPORTED_MEDIA_TYPE',
+        `a request body must be application/json, not ${JSON.stringify((type || 'none').slice(0, 100))}`,
+      );
     }
   }
 }
 
 function checkHost(header: string | undefined, access: AccessOptions): void {
   const host = (header ?? '').trim().toLowerCase();
-  const refuse = () => new AlertsError('SHOPSCOPE_ERR_FORBIDDEN_HOST', `Host ${JSON.stringify(host.slice(0, 100))} is not this API's address: use ${access.host}:${access.port} or localhost:${access.port}`);
+  const refuse = () =>
+    new AlertsError(
+      'SHOPSCOPE_ERR_FORBIDDEN_HOST',
+      `Host ${JSON.stringify(host.slice(0, 100))} is not this API's address: use ${access.host}:${access.port} or localhost:${access.port}`,
+    );
   if (!HOST_SYNTAX.test(host)) throw refuse();
   if (access.allowedHosts.some((h) => h.toLowerCase() === host)) return;
   const colon = host.lastIndexOf(':');
@@ -48,7 +58,10 @@ function checkHost(header: string | undefined, access: AccessOptions): void {
 
 function checkToken(header: string | undefined, token: string | undefined): void {
   if (token === undefined) {
-    throw new AlertsError('SHOPSCOPE_ERR_API_TOKEN_UNSET', 'changes through the API are turned off: start the evaluator with SHOPSCOPE_ALERTS_TOKEN set, and send it as "Authorization: Bearer <token>"');
+    throw new AlertsError(
+      'SHOPSCOPE_ERR_API_TOKEN_UNSET',
+      'changes through the API are turned off: start the evaluator with SHOPSCOPE_ALERTS_TOKEN set, and send it as "Authorization: Bearer <token>"',
+    );
   }
   const given = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
   if (given === undefined || !sameSecret(given, token)) {

@@ -42,17 +42,34 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
  * passes the Host check; changes (any method but GET/HEAD/OPTIONS) need the Bearer token.
  */
 export async function startApi(ctx: ApiContext, access: AccessOptions): Promise<{ server: Server; url: string }> {
-  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, (req, res) => {
-    const port = (server.address() as AddressInfo | null)?.port ?? 0;
-    handle(ctx, { ...access, port }, req, res).then(() => ctx.faults.recovered('api'), (err) => {
-      const e = toError(err);
-      if (e.code === 'SHOPSCOPE_ERR_STATE_STORE' || e.code === 'SHOPSCOPE_ERR_INTERNAL') ctx.faults.report('api', err);
-      if (res.headersSent) { res.destroy(); return; }
-      send(res, STATUS[e.code] ?? 400, { error: { code: e.code, message: e.message } },
-        'application/json', e.code === 'SHOPSCOPE_ERR_UNAUTHORIZED' ? { 'www-authenticate': 'Bearer' } : {});
-    });
+  const server = createServer(
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      const port = (server.address() as AddressInfo | null)?.port ?? 0;
+      handle(ctx, { ...access, port }, req, res).then(
+        () => ctx.faults.recovered('api'),
+        (err) => {
+          const e = toError(err);
+          if (e.code === 'SHOPSCOPE_ERR_STATE_STORE' || e.code === 'SHOPSCOPE_ERR_INTERNAL') ctx.faults.report('api', err);
+          if (res.headersSent) {
+            res.destroy();
+            return;
+          }
+          send(
+            res,
+            STATUS[e.code] ?? 400,
+            { error: { code: e.code, message: e.message } },
+            'application/json',
+            e.code === 'SHOPSCOPE_ERR_UNAUTHORIZED' ? { 'www-authenticate': 'Bearer' } : {},
+          );
+        },
+      );
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(access.port, access.host, () => resolve());
   });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(access.port, access.host, () => resolve()); });
   const address = server.address() as AddressInfo;
   return { server, url: `http://${access.host.includes(':') ? `[${access.host}]` : access.host}:${address.port}` };
 }
@@ -60,11 +77,18 @@ export async function startApi(ctx: ApiContext, access: AccessOptions): Promise<
 /** Every failure as an AlertsError: the API never answers with a bare stack or an unknown code. */
 function toError(err: unknown): AlertsError {
   if (err instanceof AlertsError) return err;
-  if (isStoreError(err)) return new AlertsError('SHOPSCOPE_ERR_STATE_STORE', `the state database failed: ${(err as Error).message}; try again`);
+  if (isStoreError(err))
+    return new AlertsError('SHOPSCOPE_ERR_STATE_STORE', `the state database failed: ${(err as Error).message}; try again`);
   return new AlertsError('SHOPSCOPE_ERR_INTERNAL', (err as Error)?.message ?? String(err));
 }
 
-function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -81,13 +105,17 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     if (size <= MAX_BODY) chunks.push(chunk as Buffer);
   }
   if (size > MAX_BODY) throw new AlertsError('SHOPSCOPE_ERR_BAD_REQUEST', `body larger than ${MAX_BODY} bytes`);
-  try { return JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch {
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
     throw new AlertsError('SHOPSCOPE_ERR_BAD_REQUEST', 'the body is not valid JSON');
   }
 }
 
 function parseUrl(raw: string | undefined): URL {
-  try { return new URL(raw ?? '/', 'http://localhost'); } catch {
+  try {
+    return new URL(raw ?? '/', 'http://localhost');
+  } catch {
     throw new AlertsError('SHOPSCOPE_ERR_BAD_REQUEST', 'the request URL cannot be parsed');
   }
 }
@@ -103,26 +131,50 @@ async function handle(ctx: ApiContext, access: AccessOptions, req: IncomingMessa
   if (route === 'GET /api/rules') return send(res, 200, ctx.rulesStatus());
   if (route === 'GET /api/alerts') {
     const alerts = [...ctx.alerts()].map((a) => ({
-      fingerprint: a.fingerprint, labels: a.labels, annotations: a.annotations, state: a.state, value: a.value,
-      activeSince: iso(a.activeAt), firedAt: iso(a.firedAt), resolvedAt: iso(a.resolvedAt), ...ctx.mutedBy(a),
+      fingerprint: a.fingerprint,
+      labels: a.labels,
+      annotations: a.annotations,
+      state: a.state,
+      value: a.value,
+      activeSince: iso(a.activeAt),
+      firedAt: iso(a.firedAt),
+      resolvedAt: iso(a.resolvedAt),
+      ...ctx.mutedBy(a),
     }));
     return send(res, 200, { alerts });
   }
   if (route === 'GET /api/notifications') {
-    const notifications = ctx.store.listDeliveries(Math.min(10_000, Math.max(1, Number.parseInt(url.searchParams.get('limit') ?? '', 10) || 1000))).map((d) => {
-      const thread = ctx.store.getThread(d.threadId);
-      const open = d.status === 'pending' || d.status === 'sending';
-      return {
-        id: d.id, group: d.groupKey, receiver: d.receiver, channel: d.channel, kind: d.kind, reason: d.reason,
-        status: open && d.undeliverableSince ? 'undeliverable' : d.status, attempts: d.attempts,
-        ts: d.ts, threadTs: thread?.ts ?? null, createdAt: iso(d.createdAt), sentAt: iso(d.sentAt), nextAttemptAt: iso(d.nextAttemptAt),
-        lastError: d.lastError, text: (d.payload as { text?: string }).text,
-      };
-    });
+    const notifications = ctx.store
+      .listDeliveries(Math.min(10_000, Math.max(1, Number.parseInt(url.searchParams.get('limit') ?? '', 10) || 1000)))
+      .map((d) => {
+        const thread = ctx.store.getThread(d.threadId);
+        const open = d.status === 'pending' || d.status === 'sending';
+        return {
+          id: d.id,
+          group: d.groupKey,
+          receiver: d.receiver,
+          channel: d.channel,
+          kind: d.kind,
+          reason: d.reason,
+          status: open && d.undeliverableSince ? 'undeliverable' : d.status,
+          attempts: d.attempts,
+          ts: d.ts,
+          threadTs: thread?.ts ?? null,
+          createdAt: iso(d.createdAt),
+          sentAt: iso(d.sentAt),
+          nextAttemptAt: iso(d.nextAttemptAt),
+          lastError: d.lastError,
+          text: (d.payload as { text?: string }).text,
+        };
+      });
     return send(res, 200, { notifications });
   }
   if (route === 'GET /api/silences') {
-    return send(res, 200, { silences: ctx.silencer.list().map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt) })) });
+    return send(res, 200, {
+      silences: ctx.silencer
+        .list()
+        .map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt) })),
+    });
   }
   if (route === 'POST /api/silences') {
     const s = ctx.silencer.create(await readJson(req));

@@ -5,7 +5,11 @@ import { fingerprint, type Alert } from './alert.ts';
 /** How long a resolved alert is kept (and re-sent), as Prometheus does, so a lost resolve is repaired. */
 export const RESOLVED_RETENTION_MS = 15 * 60_000;
 
-export interface Transition { alert: Alert; from: Alert['state'] | 'new'; to: Alert['state'] | 'gone' }
+export interface Transition {
+  alert: Alert;
+  from: Alert['state'] | 'new';
+  to: Alert['state'] | 'gone';
+}
 
 /**
  * One evaluation of one alerting rule, with Prometheus's semantics: a new series is pending, it
@@ -13,8 +17,12 @@ export interface Transition { alert: Alert; from: Alert['state'] | 'new'; to: Al
  * `keep_firing_for` and then resolves; a pending alert whose series is gone is forgotten.
  */
 export function advanceRule(
-  rule: AlertRule, groupLabels: Readonly<Record<string, string>>, active: ReadonlyMap<string, Alert>,
-  samples: readonly Sample[], now: number, externalLabels: Readonly<Record<string, string>> = {},
+  rule: AlertRule,
+  groupLabels: Readonly<Record<string, string>>,
+  active: ReadonlyMap<string, Alert>,
+  samples: readonly Sample[],
+  now: number,
+  externalLabels: Readonly<Record<string, string>> = {},
 ): { alerts: Map<string, Alert>; transitions: Transition[] } {
   const next = new Map<string, Alert>();
   const transitions: Transition[] = [];
@@ -37,7 +45,17 @@ export function advanceRule(
       delete updated.keepFiringSince;
       next.set(fp, updated);
     } else {
-      const created: Alert = { fingerprint: fp, ruleKey: rule.key, labels, seriesLabels, annotations, state: 'pending', value: sample.value, activeAt: now, lastSeenAt: now };
+      const created: Alert = {
+        fingerprint: fp,
+        ruleKey: rule.key,
+        labels,
+        seriesLabels,
+        annotations,
+        state: 'pending',
+        value: sample.value,
+        activeAt: now,
+        lastSeenAt: now,
+      };
       next.set(fp, created);
       transitions.push({ alert: created, from: 'new', to: 'pending' });
     }

@@ -10,7 +10,11 @@ export type NotifyReason = 'firing' | 'update' | 'repeat' | 'resolved';
  * that is announced is the receiver's `send_resolved`, decided by the notify stage.
  */
 export function needsNotification(
-  entry: NotificationLogEntry | undefined, firing: ReadonlySet<string>, now: number, repeatIntervalMs: number, sendResolved: boolean,
+  entry: NotificationLogEntry | undefined,
+  firing: ReadonlySet<string>,
+  now: number,
+  repeatIntervalMs: number,
+  sendResolved: boolean,
 ): NotifyReason | undefined {
   if (!entry) return firing.size > 0 ? 'firing' : undefined;
   const previouslyFiring = new Set(entry.firing);

@@ -48,7 +48,9 @@ export class DeliveryWorker {
   }
 
   /** Called after the notify stage enqueued something. */
-  nudge(): void { if (!this.stopped) this.schedule(0); }
+  nudge(): void {
+    if (!this.stopped) this.schedule(0);
+  }
 
   async stop(): Promise<void> {
     this.stopped = true;
@@ -80,15 +82,21 @@ export class DeliveryWorker {
     for (const head of heads) {
       if (this.inFlight.has(head.channel)) continue;
       const readyAt = Math.max(head.nextAttemptAt, this.channelFreeAt.get(head.channel) ?? 0);
-      if (readyAt > now) { nextWake = Math.min(nextWake, readyAt - now); continue; }
+      if (readyAt > now) {
+        nextWake = Math.min(nextWake, readyAt - now);
+        continue;
+      }
       this.inFlight.add(head.channel);
       const p = this.deliver(head)
-        .then(() => this.faults.recovered('deliver'), (err) => {
-          // A state write failed around the send: the row says what is known (a `sending` row is
-          // looked up in Slack before it is sent again), and the channel waits before the retry.
-          this.faults.report('deliver', err);
-          this.channelFreeAt.set(head.channel, this.now() + STATE_RETRY_MS);
-        })
+        .then(
+          () => this.faults.recovered('deliver'),
+          (err) => {
+            // A state write failed around the send: the row says what is known (a `sending` row is
+            // looked up in Slack before it is sent again), and the channel waits before the retry.
+            this.faults.report('deliver', err);
+            this.channelFreeAt.set(head.channel, this.now() + STATE_RETRY_MS);
+          },
+        )
         .finally(() => {
           this.inFlight.delete(head.channel);
           this.sending.delete(p);
@@ -102,7 +110,10 @@ export class DeliveryWorker {
 
   private async deliver(d: Delivery): Promise<void> {
     const thread = this.store.getThread(d.threadId);
-    if (!thread) { this.store.markFailed(d.id, 'thread missing', this.now()); return; }
+    if (!thread) {
+      this.store.markFailed(d.id, 'thread missing', this.now());
+      return;
+    }
     const { primary, fallback } = this.transportFor(d.receiver);
     if (d.status === 'sending' && primary.findDelivered) {
       // The last attempt may have reached the receiver (a crash, a timeout, a 5xx): ask before sending twice.
@@ -112,7 +123,10 @@ export class DeliveryWorker {
       } catch (err) {
         // Slack down: check again later. Slack refusing the check (scope): send, a duplicate beats a lost page.
         if (!(err instanceof DeliveryError) || err.retryable) return this.failed(d, primary, fallback, thread, err, true);
-        this.log.warn({ event: 'alert.recovery_unchecked', delivery: d.id, error: err.message }, 'cannot check whether an interrupted message reached Slack: sending it again');
+        this.log.warn(
+          { event: 'alert.recovery_unchecked', delivery: d.id, error: err.message },
+          'cannot check whether an interrupted message reached Slack: sending it again',
+        );
       }
       if (ts) {
         this.log.info({ event: 'alert.delivery_found', delivery: d.id, ts }, 'the message had reached Slack: recorded, not sent again');
@@ -131,14 +145,24 @@ export class DeliveryWorker {
     this.succeeded(d, primary, result);
   }
 
-  private async failed(d: Delivery, primary: Transport, fallback: Transport | undefined, thread: Thread, err: unknown, checkFailed: boolean): Promise<void> {
+  private async failed(
+    d: Delivery,
+    primary: Transport,
+    fallback: Transport | undefined,
+    thread: Thread,
+    err: unknown,
+    checkFailed: boolean,
+  ): Promise<void> {
     const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), true, undefined, true);
     this.metrics.notificationsFailed.inc({ receiver: d.receiver, transport: primary.kind, retryable: String(e.retryable) });
     const now = this.now();
     if (!e.retryable) {
       if (fallback && (await this.tryFallback(d, fallback, thread, e))) return;
       this.store.markFailed(d.id, e.message, now);
-      this.log.error({ event: 'alert.undeliverable', delivery: d.id, channel: d.channel, receiver: d.receiver, error: e.message }, 'notification refused for good: fix the receiver');
+      this.log.error(
+        { event: 'alert.undeliverable', delivery: d.id, channel: d.channel, receiver: d.receiver, error: e.message },
+        'notification refused for good: fix the receiver',
+      );
       return;
     }
     const backoff = Math.min(this.options.backoffMaxMs, this.options.backoffInitialMs * 2 ** Math.min(d.attempts, 20));
@@ -149,9 +173,22 @@ export class DeliveryWorker {
     this.channelFreeAt.set(d.channel, now + waitMs);
     if (undeliverable && !this.reportedUndeliverable.has(d.id)) {
       this.reportedUndeliverable.add(d.id);
-      this.log.error({ event: 'alert.undeliverable', delivery: d.id, channel: d.channel, receiver: d.receiver, error: e.message, waitingMs: now - d.createdAt }, 'notification still undelivered: retrying');
+      this.log.error(
+        {
+          event: 'alert.undeliverable',
+          delivery: d.id,
+          channel: d.channel,
+          receiver: d.receiver,
+          error: e.message,
+          waitingMs: now - d.createdAt,
+        },
+        'notification still undelivered: retrying',
+      );
     } else {
-      this.log.warn({ event: 'alert.delivery_retry', delivery: d.id, channel: d.channel, error: e.message, retryInMs: waitMs }, 'notification delayed');
+      this.log.warn(
+        { event: 'alert.delivery_retry', delivery: d.id, channel: d.channel, error: e.message, retryInMs: waitMs },
+        'notification delayed',
+      );
     }
   }
 
@@ -181,7 +218,12 @@ export class DeliveryWorker {
 
   private refreshGauges(): void {
     let c: ReturnType<StateStore['countDeliveries']>;
-    try { c = this.store.countDeliveries(); } catch (err) { this.faults.report('deliver', err); return; }
+    try {
+      c = this.store.countDeliveries();
+    } catch (err) {
+      this.faults.report('deliver', err);
+      return;
+    }
     this.metrics.notificationsPending.set(c.pending + c.sending);
     this.metrics.notificationsUndeliverable.set(c.undeliverable);
   }

@@ -17,9 +17,18 @@ export interface EvaluateOptions {
   externalLabels: Readonly<Record<string, string>>;
 }
 
-interface Runner { group: RuleGroup; timer: NodeJS.Timeout | undefined; running: Promise<void> | undefined; lastDurationMs: number; lastEvaluatedAt: number; lastError?: string }
+interface Runner {
+  group: RuleGroup;
+  timer: NodeJS.Timeout | undefined;
+  running: Promise<void> | undefined;
+  lastDurationMs: number;
+  lastEvaluatedAt: number;
+  lastError?: string;
+}
 
-export function groupId(g: RuleGroup): string { return `${g.file}::${g.name}`; }
+export function groupId(g: RuleGroup): string {
+  return `${g.file}::${g.name}`;
+}
 
 /** The shortest interval a group is run at (rule files are held to it too): never a busy loop. */
 export const MIN_INTERVAL_MS = 1000;
@@ -54,7 +63,10 @@ export class RuleEvaluator {
   setGroups(groups: readonly RuleGroup[]): void {
     const wanted = new Map(groups.map((g) => [groupId(g), g]));
     for (const [id, runner] of this.runners) {
-      if (!wanted.has(id)) { if (runner.timer) clearTimeout(runner.timer); this.runners.delete(id); }
+      if (!wanted.has(id)) {
+        if (runner.timer) clearTimeout(runner.timer);
+        this.runners.delete(id);
+      }
     }
     const ruleKeys = new Set(groups.flatMap((g) => g.rules.filter((r) => r.kind === 'alert').map((r) => r.key)));
     const orphaned: Alert[] = [];
@@ -71,7 +83,11 @@ export class RuleEvaluator {
       if (!isStoreError(err)) throw err;
       this.faults.report('evaluate', err);
     }
-    if (orphaned.length) this.onAlerts(orphaned, orphaned.map((a) => ({ alert: a, from: 'firing', to: 'resolved' })));
+    if (orphaned.length)
+      this.onAlerts(
+        orphaned,
+        orphaned.map((a) => ({ alert: a, from: 'firing', to: 'resolved' })),
+      );
     for (const [id, group] of wanted) {
       const existing = this.runners.get(id);
       if (existing) {
@@ -96,9 +112,24 @@ export class RuleEvaluator {
     for (const map of this.active.values()) yield* map.values();
   }
 
-  groupsStatus(): Array<{ file: string; name: string; intervalMs: number; rules: number; lastEvaluatedAt: number; lastDurationMs: number; lastError?: string }> {
-    return [...this.runners.values()].map((r) => ({ file: r.group.file, name: r.group.name, intervalMs: r.group.intervalMs, rules: r.group.rules.length,
-      lastEvaluatedAt: r.lastEvaluatedAt, lastDurationMs: r.lastDurationMs, ...(r.lastError ? { lastError: r.lastError } : {}) }));
+  groupsStatus(): Array<{
+    file: string;
+    name: string;
+    intervalMs: number;
+    rules: number;
+    lastEvaluatedAt: number;
+    lastDurationMs: number;
+    lastError?: string;
+  }> {
+    return [...this.runners.values()].map((r) => ({
+      file: r.group.file,
+      name: r.group.name,
+      intervalMs: r.group.intervalMs,
+      rules: r.group.rules.length,
+      lastEvaluatedAt: r.lastEvaluatedAt,
+      lastDurationMs: r.lastDurationMs,
+      ...(r.lastError ? { lastError: r.lastError } : {}),
+    }));
   }
 
   async stop(): Promise<void> {
@@ -116,9 +147,18 @@ export class RuleEvaluator {
         this.metrics.missedIterations.inc({ group: runner.group.name });
       } else {
         runner.running = this.evaluateGroup(runner.group, started)
-          .then(() => { runner.lastError = undefined; })
-          .catch((err: Error) => { runner.lastError = err.message; this.log.error({ event: 'alert.group_failed', group: runner.group.name, err }, 'group evaluation failed'); })
-          .finally(() => { runner.running = undefined; runner.lastDurationMs = this.now() - started; runner.lastEvaluatedAt = started; });
+          .then(() => {
+            runner.lastError = undefined;
+          })
+          .catch((err: Error) => {
+            runner.lastError = err.message;
+            this.log.error({ event: 'alert.group_failed', group: runner.group.name, err }, 'group evaluation failed');
+          })
+          .finally(() => {
+            runner.running = undefined;
+            runner.lastDurationMs = this.now() - started;
+            runner.lastEvaluatedAt = started;
+          });
       }
       const interval = Math.max(MIN_INTERVAL_MS, runner.group.intervalMs);
       this.scheduleRunner(runner, interval - ((this.now() - started) % interval));
@@ -149,7 +189,10 @@ export class RuleEvaluator {
         this.metrics.ruleEvaluationFailures.inc({ group: group.name, rule: rule.name });
         if (!this.failingRules.has(rule.key)) {
           this.failingRules.add(rule.key);
-          this.log.warn({ event: 'alert.query_failed', group: group.name, rule: rule.name, error: result?.message }, 'rule query failed: its alerts keep their state');
+          this.log.warn(
+            { event: 'alert.query_failed', group: group.name, rule: rule.name, error: result?.message },
+            'rule query failed: its alerts keep their state',
+          );
         }
         continue;
       }
@@ -157,7 +200,8 @@ export class RuleEvaluator {
       const previous = this.active.get(rule.key) ?? new Map<string, Alert>();
       const { alerts, transitions: t } = advanceRule(rule, group.labels, previous, result, at, this.options.externalLabels);
       if (alerts.size > 0 || previous.size > 0) toSave.push([rule.key, alerts]);
-      if (alerts.size > 0) this.active.set(rule.key, alerts); else this.active.delete(rule.key);
+      if (alerts.size > 0) this.active.set(rule.key, alerts);
+      else this.active.delete(rule.key);
       transitions.push(...t);
       for (const a of alerts.values()) {
         if (a.state === 'firing') changed.push(a);
@@ -168,7 +212,11 @@ export class RuleEvaluator {
     this.refreshGauge();
     end();
     for (const t of transitions) {
-      if (t.to === 'firing' || t.to === 'resolved') this.log.info({ event: `alert.${t.to}`, alert: t.alert.labels.alertname, labels: t.alert.labels, value: t.alert.value }, `${t.alert.labels.alertname} ${t.to}`);
+      if (t.to === 'firing' || t.to === 'resolved')
+        this.log.info(
+          { event: `alert.${t.to}`, alert: t.alert.labels.alertname, labels: t.alert.labels, value: t.alert.value },
+          `${t.alert.labels.alertname} ${t.to}`,
+        );
     }
     if (changed.length || transitions.length) this.onAlerts(changed, transitions);
   }
@@ -182,7 +230,9 @@ export class RuleEvaluator {
     for (const key of keys) this.unsaved.add(key);
     if (this.unsaved.size === 0) return;
     try {
-      this.store.transaction(() => { for (const key of this.unsaved) this.store.replaceRuleAlerts(key, this.active.get(key)?.values() ?? []); });
+      this.store.transaction(() => {
+        for (const key of this.unsaved) this.store.replaceRuleAlerts(key, this.active.get(key)?.values() ?? []);
+      });
       this.unsaved.clear();
       this.faults.recovered('evaluate');
     } catch (err) {
@@ -195,7 +245,14 @@ export class RuleEvaluator {
     if (group.datasource === 'victorialogs') {
       if (!this.options.victoriaLogsUrl) return Promise.reject(new Error('no VictoriaLogs URL configured for a LogsQL group'));
       // LogsQL stats queries answer in Prometheus's vector format; `_time:5m` counts back from `time`.
-      return instantQuery(this.options.victoriaLogsUrl, '/select/logsql/stats_query', rule.expr, new Date(at), this.options.queryTimeoutMs, 'GET');
+      return instantQuery(
+        this.options.victoriaLogsUrl,
+        '/select/logsql/stats_query',
+        rule.expr,
+        new Date(at),
+        this.options.queryTimeoutMs,
+        'GET',
+      );
     }
     return instantQuery(this.options.prometheusUrl, '/api/v1/query', rule.expr, new Date(at), this.options.queryTimeoutMs);
   }
@@ -205,6 +262,7 @@ export class RuleEvaluator {
     for (const a of this.alerts()) counts[a.state]++;
     for (const [state, n] of Object.entries(counts)) this.metrics.alerts.set({ state }, n);
     this.metrics.firingAlerts.reset();
-    for (const a of this.alerts()) if (a.state === 'firing') this.metrics.firingAlerts.inc({ alertname: a.labels.alertname ?? '', severity: a.labels.severity ?? '' });
+    for (const a of this.alerts())
+      if (a.state === 'firing') this.metrics.firingAlerts.inc({ alertname: a.labels.alertname ?? '', severity: a.labels.severity ?? '' });
   }
 }

@@ -25,7 +25,10 @@ export class Dispatcher {
   private readonly groups = new Map<string, AggregationGroup>();
   private stopped = false;
 
-  constructor(private readonly ctx: NotifyContext, private readonly policy: () => Policy) {}
+  constructor(
+    private readonly ctx: NotifyContext,
+    private readonly policy: () => Policy,
+  ) {}
 
   receive(alerts: Iterable<Alert>): void {
     if (this.stopped) return;
@@ -54,7 +57,12 @@ export class Dispatcher {
   }
 
   list(): Array<{ key: string; receiver: string; labels: Record<string, string>; alerts: string[] }> {
-    return [...this.groups.values()].map((g) => ({ key: g.key, receiver: g.route.receiver, labels: g.labels, alerts: [...g.alerts.keys()] }));
+    return [...this.groups.values()].map((g) => ({
+      key: g.key,
+      receiver: g.route.receiver,
+      labels: g.labels,
+      alerts: [...g.alerts.keys()],
+    }));
   }
 
   async stop(): Promise<void> {
@@ -71,7 +79,9 @@ export class Dispatcher {
   private schedule(group: AggregationGroup, delayMs: number): void {
     if (this.stopped) return;
     if (group.timer) clearTimeout(group.timer);
-    group.timer = setTimeout(() => { void this.flush(group); }, delayMs);
+    group.timer = setTimeout(() => {
+      void this.flush(group);
+    }, delayMs);
     group.timer.unref?.();
   }
 
@@ -84,7 +94,11 @@ export class Dispatcher {
       } catch (err) {
         // Nothing was recorded (one transaction): the next flush decides again from the same log.
         if (this.ctx.faults) this.ctx.faults.report('notify', err);
-        else this.ctx.log.error({ event: 'alert.flush_failed', group: group.key, err }, 'notification stage failed; will try again at the next group_interval');
+        else
+          this.ctx.log.error(
+            { event: 'alert.flush_failed', group: group.key, err },
+            'notification stage failed; will try again at the next group_interval',
+          );
         this.schedule(group, Math.min(group.route.groupIntervalMs, FAILED_FLUSH_RETRY_MS));
         return;
       }
@@ -101,6 +115,10 @@ export class Dispatcher {
       this.schedule(group, group.route.groupIntervalMs);
     })();
     group.flushing = run;
-    try { await run; } finally { group.flushing = undefined; }
+    try {
+      await run;
+    } finally {
+      group.flushing = undefined;
+    }
   }
 }

@@ -25,7 +25,10 @@ export interface NotifyContext {
   faults?: Faults;
 }
 
-export interface FlushResult { reason?: GroupNotice['reason']; muted: string[] }
+export interface FlushResult {
+  reason?: GroupNotice['reason'];
+  muted: string[];
+}
 
 /**
  * One flush of one alert group, in stages: triage (inhibit, silence) → dedup → notice → record.
@@ -33,7 +36,13 @@ export interface FlushResult { reason?: GroupNotice['reason']; muted: string[] }
  * stage takes it from there. A firing alert that was announced and then muted still gets its
  * resolve: the message must not stay red forever.
  */
-export async function flushGroup(ctx: NotifyContext, route: Route, groupKey: string, groupLabels: Record<string, string>, alerts: readonly Alert[]): Promise<FlushResult> {
+export async function flushGroup(
+  ctx: NotifyContext,
+  route: Route,
+  groupKey: string,
+  groupLabels: Record<string, string>,
+  alerts: readonly Alert[],
+): Promise<FlushResult> {
   const policy = ctx.policy();
   const receiver = policy.receivers.get(route.receiver);
   if (!receiver) return { muted: [] };
@@ -46,9 +55,20 @@ export async function flushGroup(ctx: NotifyContext, route: Route, groupKey: str
 
   const announced = new Set(entry?.firing ?? []);
   const resolvedToShow = resolved.filter((a) => announced.has(a.fingerprint));
-  const notice = await buildNotice(ctx, { reason, groupKey, groupLabels, receiver: receiver.name, firing, resolved: resolvedToShow, at: now });
+  const notice = await buildNotice(ctx, {
+    reason,
+    groupKey,
+    groupLabels,
+    receiver: receiver.name,
+    firing,
+    resolved: resolvedToShow,
+    at: now,
+  });
   record(ctx.store, notice, receiver, entry, firingSet);
-  ctx.log.info({ event: 'alert.notify', group: groupKey, receiver: receiver.name, reason, firing: firing.length, resolved: resolvedToShow.length }, `notification ${reason}`);
+  ctx.log.info(
+    { event: 'alert.notify', group: groupKey, receiver: receiver.name, reason, firing: firing.length, resolved: resolvedToShow.length },
+    `notification ${reason}`,
+  );
   ctx.onEnqueued();
   if (reason === 'firing') ctx.onPage?.(firing);
   return { reason, muted };
@@ -61,7 +81,8 @@ function triage(ctx: NotifyContext, policy: Policy, alerts: readonly Alert[]): {
   for (const alert of alerts) {
     if (alert.state === 'resolved') out.resolved.push(alert);
     else if (alert.state !== 'firing') continue;
-    else if (inhibitedBy(alert, policy.inhibitRules, all) || ctx.silencer.silencedBy(alert.labels).length > 0) out.muted.push(alert.fingerprint);
+    else if (inhibitedBy(alert, policy.inhibitRules, all) || ctx.silencer.silencedBy(alert.labels).length > 0)
+      out.muted.push(alert.fingerprint);
     else out.firing.push(alert);
   }
   return out;
@@ -76,7 +97,13 @@ async function buildNotice(ctx: NotifyContext, of: NoticeOf): Promise<GroupNotic
 }
 
 /** The notification log and the outbox rows (post, or update and reply), in one transaction. */
-function record(store: StateStore, notice: GroupNotice, receiver: Receiver, entry: NotificationLogEntry | undefined, firingSet: ReadonlySet<string>): void {
+function record(
+  store: StateStore,
+  notice: GroupNotice,
+  receiver: Receiver,
+  entry: NotificationLogEntry | undefined,
+  firingSet: ReadonlySet<string>,
+): void {
   const { reason, groupKey, at: now } = notice;
   const channel = receiver.slackChannel ?? `log:${receiver.name}`;
   store.transaction(() => {
@@ -91,7 +118,14 @@ function record(store: StateStore, notice: GroupNotice, receiver: Receiver, entr
       store.closeThread(threadId);
       store.deleteNflog(groupKey, receiver.name);
     } else {
-      store.putNflog({ groupKey, receiver: receiver.name, firing: [...firingSet], resolved: notice.resolved.map((a) => a.fingerprint), lastSentAt: now, threadId });
+      store.putNflog({
+        groupKey,
+        receiver: receiver.name,
+        firing: [...firingSet],
+        resolved: notice.resolved.map((a) => a.fingerprint),
+        lastSentAt: now,
+        threadId,
+      });
     }
   });
 }

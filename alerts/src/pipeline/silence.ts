@@ -30,9 +30,13 @@ export const SILENCE_LIMITS = {
   textLength: 1000,
 } as const;
 
-const text = (what: string, message: string) => z.string().min(1, message).max(SILENCE_LIMITS.textLength, `${what} is longer than ${SILENCE_LIMITS.textLength} characters`);
+const text = (what: string, message: string) =>
+  z.string().min(1, message).max(SILENCE_LIMITS.textLength, `${what} is longer than ${SILENCE_LIMITS.textLength} characters`);
 const request = z.strictObject({
-  matchers: z.array(z.string()).min(1, 'at least one matcher').max(SILENCE_LIMITS.matchersPerSilence, `at most ${SILENCE_LIMITS.matchersPerSilence} matchers`),
+  matchers: z
+    .array(z.string())
+    .min(1, 'at least one matcher')
+    .max(SILENCE_LIMITS.matchersPerSilence, `at most ${SILENCE_LIMITS.matchersPerSilence} matchers`),
   startsAt: z.iso.datetime({ offset: true }).optional(),
   endsAt: z.iso.datetime({ offset: true }).optional(),
   duration: z.string().max(100).optional(),
@@ -47,19 +51,31 @@ export function silenceStatus(s: Silence, now: number): SilenceStatus {
 
 /** Silences with Alertmanager's rules, kept in the state store; expired ones stay listed. */
 export class Silencer {
-  constructor(private readonly store: StateStore, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly store: StateStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Validates a silence request; refuses before anything is stored. */
   create(body: unknown): Silence {
     const parsed = request.safeParse(body);
-    if (!parsed.success) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+    if (!parsed.success)
+      throw new AlertsError(
+        'SHOPSCOPE_ERR_SILENCE_INVALID',
+        parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+      );
     const r = parsed.data;
     let matchers: Matcher[];
-    try { matchers = r.matchers.map(parseMatcher); } catch (err) {
+    try {
+      matchers = r.matchers.map(parseMatcher);
+    } catch (err) {
       throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', (err as Error).message);
     }
     if (matchers.every((m) => matches(m, {}))) {
-      throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', 'at least one matcher must not match the empty string, or the silence would mute every alert');
+      throw new AlertsError(
+        'SHOPSCOPE_ERR_SILENCE_INVALID',
+        'at least one matcher must not match the empty string, or the silence would mute every alert',
+      );
     }
     const now = this.now();
     const startsAt = r.startsAt ? Date.parse(r.startsAt) : now;
@@ -67,18 +83,39 @@ export class Silencer {
     if (r.endsAt && r.duration) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', 'give endsAt or duration, not both');
     if (r.endsAt) endsAt = Date.parse(r.endsAt);
     else if (r.duration) {
-      try { endsAt = startsAt + parseDuration(r.duration); } catch (err) { throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', (err as Error).message); }
+      try {
+        endsAt = startsAt + parseDuration(r.duration);
+      } catch (err) {
+        throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', (err as Error).message);
+      }
     } else throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', 'endsAt or duration is required: a silence always expires');
     if (endsAt <= startsAt) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', 'endsAt must be after startsAt');
     if (endsAt <= now) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', 'endsAt is in the past');
     const days = (ms: number) => `${ms / 86_400_000} days`;
-    if (startsAt - now > SILENCE_LIMITS.maxStartAheadMs) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', `startsAt is more than ${days(SILENCE_LIMITS.maxStartAheadMs)} ahead`);
+    if (startsAt - now > SILENCE_LIMITS.maxStartAheadMs)
+      throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', `startsAt is more than ${days(SILENCE_LIMITS.maxStartAheadMs)} ahead`);
     if (endsAt - Math.max(startsAt, now) > SILENCE_LIMITS.maxDurationMs) {
-      throw new AlertsError('SHOPSCOPE_ERR_SILENCE_INVALID', `a silence lasts at most ${days(SILENCE_LIMITS.maxDurationMs)}: make a new one when it ends`);
+      throw new AlertsError(
+        'SHOPSCOPE_ERR_SILENCE_INVALID',
+        `a silence lasts at most ${days(SILENCE_LIMITS.maxDurationMs)}: make a new one when it ends`,
+      );
     }
     const open = this.store.listSilences().filter((x) => silenceStatus(x, now) !== 'expired').length;
-    if (open >= SILENCE_LIMITS.maxActive) throw new AlertsError('SHOPSCOPE_ERR_SILENCE_LIMIT', `${open} silences are pending or active, the most there can be: expire some first`);
-    const silence: Silence = { id: randomUUID(), matchers, startsAt, endsAt, createdBy: r.createdBy, comment: r.comment, createdAt: now, updatedAt: now };
+    if (open >= SILENCE_LIMITS.maxActive)
+      throw new AlertsError(
+        'SHOPSCOPE_ERR_SILENCE_LIMIT',
+        `${open} silences are pending or active, the most there can be: expire some first`,
+      );
+    const silence: Silence = {
+      id: randomUUID(),
+      matchers,
+      startsAt,
+      endsAt,
+      createdBy: r.createdBy,
+      comment: r.comment,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.store.putSilence(silence);
     return silence;
   }
@@ -95,13 +132,19 @@ export class Silencer {
 
   list(): Array<Silence & { status: SilenceStatus }> {
     const now = this.now();
-    return this.store.listSilences().map((s) => ({ ...s, status: silenceStatus(s, now) })).sort((a, b) => b.createdAt - a.createdAt);
+    return this.store
+      .listSilences()
+      .map((s) => ({ ...s, status: silenceStatus(s, now) }))
+      .sort((a, b) => b.createdAt - a.createdAt);
   }
 
   /** Ids of the active silences that mute these labels. */
   silencedBy(labels: Readonly<Record<string, string>>): string[] {
     const now = this.now();
-    return this.store.listSilences().filter((s) => silenceStatus(s, now) === 'active' && matchesAll(s.matchers, labels)).map((s) => s.id);
+    return this.store
+      .listSilences()
+      .filter((s) => silenceStatus(s, now) === 'active' && matchesAll(s.matchers, labels))
+      .map((s) => s.id);
   }
 }
 

@@ -41,22 +41,42 @@ export function cut(text: string, max: number): string {
   return `${s}…`;
 }
 
-interface TextObject { type?: string; text?: string }
-interface Block { type?: string; text?: TextObject; fields?: TextObject[]; elements?: TextObject[] }
+interface TextObject {
+  type?: string;
+  text?: string;
+}
+interface Block {
+  type?: string;
+  text?: TextObject;
+  fields?: TextObject[];
+  elements?: TextObject[];
+}
 
 /** Applies every limit to a message: the last guard before Slack, whatever built the blocks. */
 export function fitToSlack(message: { text: string; blocks: unknown[] }): { text: string; blocks: unknown[] } {
-  const fitText = (t: TextObject | undefined, max: number): TextObject | undefined => (t && typeof t.text === 'string' ? { ...t, text: cut(t.text, max) } : t);
+  const fitText = (t: TextObject | undefined, max: number): TextObject | undefined =>
+    t && typeof t.text === 'string' ? { ...t, text: cut(t.text, max) } : t;
   const blocks = (message.blocks as Block[]).slice(0, SLACK_LIMITS.blocks).map((b): Block => {
     switch (b.type) {
-      case 'header': return { ...b, text: fitText(b.text, SLACK_LIMITS.headerText) };
-      case 'section': return {
-        ...b,
-        ...(b.text ? { text: fitText(b.text, SLACK_LIMITS.sectionText) } : {}),
-        ...(b.fields ? { fields: b.fields.slice(0, SLACK_LIMITS.fields).map((f) => fitText(f, SLACK_LIMITS.fieldText) as TextObject) } : {}),
-      };
-      case 'context': return { ...b, elements: (b.elements ?? []).slice(0, SLACK_LIMITS.contextElements).map((e) => fitText(e, SLACK_LIMITS.contextText) as TextObject) };
-      default: return b;
+      case 'header':
+        return { ...b, text: fitText(b.text, SLACK_LIMITS.headerText) };
+      case 'section':
+        return {
+          ...b,
+          ...(b.text ? { text: fitText(b.text, SLACK_LIMITS.sectionText) } : {}),
+          ...(b.fields
+            ? { fields: b.fields.slice(0, SLACK_LIMITS.fields).map((f) => fitText(f, SLACK_LIMITS.fieldText) as TextObject) }
+            : {}),
+        };
+      case 'context':
+        return {
+          ...b,
+          elements: (b.elements ?? [])
+            .slice(0, SLACK_LIMITS.contextElements)
+            .map((e) => fitText(e, SLACK_LIMITS.contextText) as TextObject),
+        };
+      default:
+        return b;
     }
   });
   return { text: cut(message.text, SLACK_LIMITS.messageText), blocks };

@@ -29,8 +29,16 @@ export function listRuleFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const path of paths) {
     let isDir = false;
-    try { isDir = statSync(path).isDirectory(); } catch { files.push(path); continue; }
-    if (!isDir) { files.push(path); continue; }
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      files.push(path);
+      continue;
+    }
+    if (!isDir) {
+      files.push(path);
+      continue;
+    }
     for (const name of readdirSync(path).sort()) {
       if (/\.ya?ml$/.test(name)) files.push(join(path, name));
     }
@@ -60,8 +68,10 @@ export async function loadRules(paths: readonly string[], options: LoadOptions):
     }
   };
   const { prometheusUrl, victoriaLogsUrl } = options;
-  if (options.promqlChecker === 'promtool') await check('promql', 'PromQL', () => checkPromqlWithPromtool(groups, { timeoutMs: options.promtoolTimeoutMs }));
-  else if (options.promqlChecker === 'api' && prometheusUrl) await check('promql', 'PromQL', () => checkPromqlWithApi(groups, prometheusUrl));
+  if (options.promqlChecker === 'promtool')
+    await check('promql', 'PromQL', () => checkPromqlWithPromtool(groups, { timeoutMs: options.promtoolTimeoutMs }));
+  else if (options.promqlChecker === 'api' && prometheusUrl)
+    await check('promql', 'PromQL', () => checkPromqlWithApi(groups, prometheusUrl));
   else unchecked.push('promql');
   if (groups.some((g) => g.datasource === 'victorialogs')) {
     if (victoriaLogsUrl) await check('logsql', 'LogsQL', () => checkLogsqlWithVictoriaLogs(groups, victoriaLogsUrl));

@@ -5,7 +5,10 @@ import type { RuleGroup, RuleProblem } from './types.ts';
 // The first second of 1970: no log is there, so VictoriaLogs parses the query and reads nothing.
 const EMPTY_RANGE = { time: '1', start: '0', end: '1' };
 
-interface PrometheusError { status?: string; error?: string }
+interface PrometheusError {
+  status?: string;
+  error?: string;
+}
 
 /**
  * Asks VictoriaLogs's own parser about every LogsQL expression, through the endpoint the rules are
@@ -21,10 +24,17 @@ export async function checkLogsqlWithVictoriaLogs(groups: readonly RuleGroup[], 
       const url = apiUrl(victoriaLogsUrl, '/select/logsql/stats_query');
       url.search = new URLSearchParams({ query: rule.expr, ...EMPTY_RANGE }).toString();
       const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      if (response.ok) { await response.body?.cancel(); continue; }
+      if (response.ok) {
+        await response.body?.cancel();
+        continue;
+      }
       const text = await response.text();
       let json: PrometheusError | undefined;
-      try { json = JSON.parse(text) as PrometheusError; } catch { /* not VictoriaLogs's error format */ }
+      try {
+        json = JSON.parse(text) as PrometheusError;
+      } catch {
+        /* not VictoriaLogs's error format */
+      }
       if (response.status >= 400 && response.status < 500 && json?.status === 'error' && json.error) {
         problems.push(exprProblem(group, rule.index, json.error));
         continue;

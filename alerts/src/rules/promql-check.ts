@@ -36,13 +36,18 @@ export async function checkPromqlWithPromtool(groups: readonly RuleGroup[], run:
     });
     const timeoutMs = run.timeoutMs ?? 30_000;
     const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      execFile(run.command ?? 'promtool', ['check', 'rules', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-        // execFile's error: `code` is the exit status, or a string (ENOENT) when promtool never ran
-        const e = err as { killed?: boolean; code?: unknown } | null;
-        if (e?.killed) return reject(new Error(`promtool check rules did not answer within ${timeoutMs} ms`));
-        if (e && typeof e.code !== 'number') return reject(err);
-        resolve({ status: e ? (e.code as number) : 0, stdout, stderr });
-      });
+      execFile(
+        run.command ?? 'promtool',
+        ['check', 'rules', ...files],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' },
+        (err, stdout, stderr) => {
+          // execFile's error: `code` is the exit status, or a string (ENOENT) when promtool never ran
+          const e = err as { killed?: boolean; code?: unknown } | null;
+          if (e?.killed) return reject(new Error(`promtool check rules did not answer within ${timeoutMs} ms`));
+          if (e && typeof e.code !== 'number') return reject(err);
+          resolve({ status: e ? (e.code as number) : 0, stdout, stderr });
+        },
+      );
     });
     const problems: RuleProblem[] = [];
     for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) {
@@ -80,7 +85,12 @@ export async function checkPromqlWithApi(groups: readonly RuleGroup[], prometheu
 export function exprProblem(group: RuleGroup, index: number, message: string): RuleProblem {
   const rule = group.rules.find((r) => r.index === index) ?? group.rules[index];
   return {
-    code: 'SHOPSCOPE_ERR_RULE_EXPR_INVALID', file: group.file, group: group.name, rule: rule?.name,
-    line: rule?.exprPosition.line, column: rule?.exprPosition.column, message,
+    code: 'SHOPSCOPE_ERR_RULE_EXPR_INVALID',
+    file: group.file,
+    group: group.name,
+    rule: rule?.name,
+    line: rule?.exprPosition.line,
+    column: rule?.exprPosition.column,
+    message,
   };
 }

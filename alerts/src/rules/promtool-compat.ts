@@ -8,22 +8,24 @@ import type { RuleGroup } from './types.ts';
  * labels win), which is what Prometheus 3 does with group labels.
  */
 export function toPromtoolYaml(groups: readonly RuleGroup[]): string {
-  const out = groups.filter((g) => g.datasource === 'prometheus').map((g) => ({
-    name: g.name,
-    interval: formatDuration(g.intervalMs),
-    rules: g.rules.map((r) => {
-      const labels = { ...g.labels, ...r.labels };
-      const hasLabels = Object.keys(labels).length > 0;
-      if (r.kind === 'record') return { record: r.name, expr: r.expr, ...(hasLabels ? { labels } : {}) };
-      return {
-        alert: r.name,
-        expr: r.expr,
-        ...(r.forMs ? { for: formatDuration(r.forMs) } : {}),
-        ...(r.keepFiringForMs ? { keep_firing_for: formatDuration(r.keepFiringForMs) } : {}),
-        ...(hasLabels ? { labels } : {}),
-        ...(Object.keys(r.annotations).length ? { annotations: r.annotations } : {}),
-      };
-    }),
-  }));
+  const out = groups
+    .filter((g) => g.datasource === 'prometheus')
+    .map((g) => ({
+      name: g.name,
+      interval: formatDuration(g.intervalMs),
+      rules: g.rules.map((r) => {
+        const labels = { ...g.labels, ...r.labels };
+        const hasLabels = Object.keys(labels).length > 0;
+        if (r.kind === 'record') return { record: r.name, expr: r.expr, ...(hasLabels ? { labels } : {}) };
+        return {
+          alert: r.name,
+          expr: r.expr,
+          ...(r.forMs ? { for: formatDuration(r.forMs) } : {}),
+          ...(r.keepFiringForMs ? { keep_firing_for: formatDuration(r.keepFiringForMs) } : {}),
+          ...(hasLabels ? { labels } : {}),
+          ...(Object.keys(r.annotations).length ? { annotations: r.annotations } : {}),
+        };
+      }),
+    }));
   return stringify({ groups: out }, { lineWidth: 0 });
 }

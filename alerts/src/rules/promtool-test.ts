@@ -7,7 +7,10 @@ import { parseRuleFile } from './parse.ts';
 import { toPromtoolYaml } from './promtool-compat.ts';
 import { formatProblem } from './types.ts';
 
-export interface PromtoolTestResult { ok: boolean; output: string }
+export interface PromtoolTestResult {
+  ok: boolean;
+  output: string;
+}
 
 /**
  * Runs `promtool test rules` on the test files. The rule files are first rewritten in the dialect
@@ -26,11 +29,20 @@ export function runPromtoolTests(rulesDir: string, testsDir: string, only?: read
       writeFileSync(join(work, 'rules', name), toPromtoolYaml(parsed.groups));
     }
     if (problems.length) return { ok: false, output: problems.join('\n') };
-    const tests = readdirSync(testsDir).filter((n) => /\.ya?ml$/.test(n)).filter((n) => !only || only.includes(n) || only.includes(basename(n)));
+    const tests = readdirSync(testsDir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .filter((n) => !only || only.includes(n) || only.includes(basename(n)));
     for (const name of tests) copyFileSync(join(testsDir, name), join(work, 'tests', name));
     // Bounded like every promtool run: a hung one fails the tests instead of hanging them.
-    const result = spawnSync('promtool', ['test', 'rules', ...tests], { cwd: join(work, 'tests'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 5 * 60_000, killSignal: 'SIGKILL' });
-    if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { ok: false, output: 'promtool test rules did not finish within 5 minutes' };
+    const result = spawnSync('promtool', ['test', 'rules', ...tests], {
+      cwd: join(work, 'tests'),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 5 * 60_000,
+      killSignal: 'SIGKILL',
+    });
+    if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT')
+      return { ok: false, output: 'promtool test rules did not finish within 5 minutes' };
     if (result.error) throw new AlertsError('SHOPSCOPE_ERR_PROMTOOL_MISSING', `cannot run promtool: ${result.error.message}`);
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   } finally {

@@ -113,7 +113,10 @@ function formatValue(v: unknown): string {
   if (typeof v === 'number') return goFloat(v);
   if (typeof v === 'string') return v;
   if (v && typeof v === 'object') {
-    return `map[${Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => `${k}:${String(x)}`).join(' ')}]`;
+    return `map[${Object.entries(v)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, x]) => `${k}:${String(x)}`)
+      .join(' ')}]`;
   }
   return String(v);
 }
@@ -146,12 +149,18 @@ function humanize(v: number): string {
   if (Math.abs(v) >= 1) {
     const prefixes = ['', 'k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
     let i = 0;
-    while (Math.abs(v) >= 1000 && i < prefixes.length - 1) { v /= 1000; i++; }
+    while (Math.abs(v) >= 1000 && i < prefixes.length - 1) {
+      v /= 1000;
+      i++;
+    }
     return `${goG4(v)}${prefixes[i]}`;
   }
   const prefixes = ['', 'm', 'u', 'n', 'p', 'f', 'a', 'z', 'y'];
   let i = 0;
-  while (Math.abs(v) < 1 && i < prefixes.length - 1) { v *= 1000; i++; }
+  while (Math.abs(v) < 1 && i < prefixes.length - 1) {
+    v *= 1000;
+    i++;
+  }
   return `${goG4(v)}${prefixes[i]}`;
 }
 
@@ -159,7 +168,10 @@ function humanize1024(v: number): string {
   if (Math.abs(v) <= 1 || !Number.isFinite(v)) return goFloat(v);
   const prefixes = ['', 'ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'Zi', 'Yi'];
   let i = 0;
-  while (Math.abs(v) >= 1024 && i < prefixes.length - 1) { v /= 1024; i++; }
+  while (Math.abs(v) >= 1024 && i < prefixes.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${goG4(v)}${prefixes[i]}`;
 }
 
@@ -169,15 +181,23 @@ function humanizeDuration(v: number): string {
   if (Math.abs(v) >= 1) {
     const sign = v < 0 ? '-' : '';
     let rest = Math.abs(v);
-    const days = Math.floor(rest / 86400); rest -= days * 86400;
-    const hours = Math.floor(rest / 3600); rest -= hours * 3600;
-    const minutes = Math.floor(rest / 60); rest -= minutes * 60;
+    const days = Math.floor(rest / 86400);
+    rest -= days * 86400;
+    const hours = Math.floor(rest / 3600);
+    rest -= hours * 3600;
+    const minutes = Math.floor(rest / 60);
+    rest -= minutes * 60;
     if (days) return `${sign}${days}d ${hours}h ${minutes}m ${Math.floor(rest)}s`;
     if (hours) return `${sign}${hours}h ${minutes}m ${Math.floor(rest)}s`;
     if (minutes) return `${sign}${minutes}m ${Math.floor(rest)}s`;
     return `${sign}${goG4(rest)}s`;
   }
-  const units: Array<[string, number]> = [['ms', 1e3], ['us', 1e6], ['ns', 1e9], ['ps', 1e12]];
+  const units: Array<[string, number]> = [
+    ['ms', 1e3],
+    ['us', 1e6],
+    ['ns', 1e9],
+    ['ps', 1e12],
+  ];
   for (const [unit, scale] of units) {
     if (Math.abs(v * scale) >= 1) return `${goG4(v * scale)}${unit}`;
   }

@@ -3,7 +3,10 @@ import type { CompiledTemplate } from './template.ts';
 /** The query language of a group: PromQL on Prometheus, or LogsQL on VictoriaLogs. */
 export type Datasource = 'prometheus' | 'victorialogs';
 
-export interface Position { line: number; column: number }
+export interface Position {
+  line: number;
+  column: number;
+}
 
 export interface AlertRule {
   kind: 'alert';
@@ -44,7 +47,11 @@ export interface RuleGroup {
 }
 
 export interface RuleProblem {
-  code: 'SHOPSCOPE_ERR_RULE_FILE_UNREADABLE' | 'SHOPSCOPE_ERR_RULE_GROUP_INVALID' | 'SHOPSCOPE_ERR_RULE_EXPR_INVALID' | 'SHOPSCOPE_ERR_RULE_TEMPLATE_INVALID';
+  code:
+    | 'SHOPSCOPE_ERR_RULE_FILE_UNREADABLE'
+    | 'SHOPSCOPE_ERR_RULE_GROUP_INVALID'
+    | 'SHOPSCOPE_ERR_RULE_EXPR_INVALID'
+    | 'SHOPSCOPE_ERR_RULE_TEMPLATE_INVALID';
   file: string;
   group?: string;
   rule?: string;

@@ -18,7 +18,8 @@ export const sloSchema = z.strictObject({
   annotations: z.record(z.string().regex(LABEL_NAME), z.string()).optional(),
 });
 
-export const sloFileSchema = z.strictObject({ slos: z.array(sloSchema).min(1) })
+export const sloFileSchema = z
+  .strictObject({ slos: z.array(sloSchema).min(1) })
   .refine((f) => new Set(f.slos.map((s) => s.name)).size === f.slos.length, 'SLO names are unique');
 
 export type Slo = z.infer<typeof sloSchema>;

@@ -10,7 +10,10 @@ import { isStoreError } from './store.ts';
  */
 export class Faults {
   private readonly failing = new Set<string>();
-  constructor(private readonly metrics: Metrics, private readonly log: Logger) {}
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
 
   report(stage: string, err: unknown): void {
     const store = isStoreError(err);
@@ -18,7 +21,11 @@ export class Faults {
     if (this.failing.has(stage)) return;
     this.failing.add(stage);
     const message = (err as Error)?.message ?? String(err);
-    if (store) this.log.error({ event: 'alert.state_error', stage, code: (err as { code?: string }).code, error: message }, `state database failed in ${stage}: retrying`);
+    if (store)
+      this.log.error(
+        { event: 'alert.state_error', stage, code: (err as { code?: string }).code, error: message },
+        `state database failed in ${stage}: retrying`,
+      );
     else this.log.error({ event: 'alert.internal_error', stage, err }, `unexpected error in ${stage}: retrying`);
   }
 

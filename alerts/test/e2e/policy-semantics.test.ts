@@ -30,7 +30,14 @@ receivers:
       const update = await vi.waitFor(() => present('update', run.slack.callsOf('chat.update')[0]), { timeout: 20_000 });
       expect(update.params.ts).toBe(page.ts);
       expect(String(update.params.text)).toContain('[FIRING:3]');
-      const reply = await vi.waitFor(() => present('reply', run.slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts)), { timeout: 20_000 });
+      const reply = await vi.waitFor(
+        () =>
+          present(
+            'reply',
+            run.slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts),
+          ),
+        { timeout: 20_000 },
+      );
       expect(String(reply.params.text)).toContain('Now 3 firing');
       expect(run.slack.callsOf('chat.postMessage').filter((c) => !c.params.thread_ts)).toHaveLength(1);
     } finally {
@@ -61,9 +68,21 @@ receivers:
 `;
     metrics.set('t_route', { service: 'payments' }, 1);
     metrics.set('t_route', { service: 'cart' }, 1);
-    const run = await startWithSlack(prometheus().url, flagRule('t_route'), policy, {}, { channels: { alerts: 'C1', payments: 'C2', paging: 'C3' } });
+    const run = await startWithSlack(
+      prometheus().url,
+      flagRule('t_route'),
+      policy,
+      {},
+      { channels: { alerts: 'C1', payments: 'C2', paging: 'C3' } },
+    );
     try {
-      const posts = await vi.waitFor(() => { const p = run.slack.callsOf('chat.postMessage'); return present('two pages', p.length >= 2 ? p : undefined); }, { timeout: 20_000 });
+      const posts = await vi.waitFor(
+        () => {
+          const p = run.slack.callsOf('chat.postMessage');
+          return present('two pages', p.length >= 2 ? p : undefined);
+        },
+        { timeout: 20_000 },
+      );
       const byChannel = Object.fromEntries(posts.map((p) => [String(p.params.channel), String(p.params.text)]));
       expect(byChannel['#payments']).toContain('service=payments');
       expect(byChannel['#paging']).toContain('service=cart');
@@ -109,7 +128,10 @@ inhibit_rules:
     try {
       await vi.waitFor(() => present('two pages', run.slack.callsOf('chat.postMessage').length >= 2), { timeout: 20_000 });
       await new Promise((r) => setTimeout(r, 2500));
-      const texts = run.slack.callsOf('chat.postMessage').map((c) => String(c.params.text)).sort();
+      const texts = run.slack
+        .callsOf('chat.postMessage')
+        .map((c) => String(c.params.text))
+        .sort();
       expect(texts).toHaveLength(2);
       expect(texts[0]).toContain('ServiceDown (service=cart)');
       expect(texts[1]).toContain('ServiceSlow (service=orders)');
@@ -118,7 +140,14 @@ inhibit_rules:
       expect(inhibited?.inhibitedBy).toBe(alerts.find((a) => a.labels.alertname === 'ServiceDown')?.fingerprint);
       // the source resolves: the target is no longer muted and pages
       metrics.set('t_down', { service: 'cart' }, 0);
-      await vi.waitFor(() => present('inhibited alert pages', run.slack.callsOf('chat.postMessage').find((c) => String(c.params.text).includes('ServiceSlow (service=cart)'))), { timeout: 20_000 });
+      await vi.waitFor(
+        () =>
+          present(
+            'inhibited alert pages',
+            run.slack.callsOf('chat.postMessage').find((c) => String(c.params.text).includes('ServiceSlow (service=cart)')),
+          ),
+        { timeout: 20_000 },
+      );
     } finally {
       await run.stop();
       metrics.delete('t_down', { service: 'cart' });
@@ -132,13 +161,26 @@ inhibit_rules:
     const run = await startWithSlack(prometheus().url, flagRule('t_silence'), simplePolicy());
     try {
       const created = await fetch(`${run.evaluator.url}/api/silences`, {
-        method: 'POST', headers: { 'content-type': 'application/json', ...auth },
-        body: JSON.stringify({ matchers: ['alertname="FlagUp"', 'service=~"ca.*"'], duration: '1h', createdBy: 'test', comment: 'maintenance' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({
+          matchers: ['alertname="FlagUp"', 'service=~"ca.*"'],
+          duration: '1h',
+          createdBy: 'test',
+          comment: 'maintenance',
+        }),
       });
       expect(created.status).toBe(201);
       const { silence } = (await created.json()) as { silence: { id: string } };
       metrics.set('t_silence', { service: 'cart' }, 1);
-      const alert = await vi.waitFor(async () => present('firing', (await getJson<{ alerts: ApiAlert[] }>(`${run.evaluator.url}/api/alerts`)).alerts.find((a) => a.state === 'firing')), { timeout: 20_000 });
+      const alert = await vi.waitFor(
+        async () =>
+          present(
+            'firing',
+            (await getJson<{ alerts: ApiAlert[] }>(`${run.evaluator.url}/api/alerts`)).alerts.find((a) => a.state === 'firing'),
+          ),
+        { timeout: 20_000 },
+      );
       expect(alert.silencedBy).toEqual([silence.id]);
       await new Promise((r) => setTimeout(r, 2500));
       expect(run.slack.callsOf('chat.postMessage')).toHaveLength(0);
@@ -158,7 +200,10 @@ inhibit_rules:
 
   it('pages without a Slack token through the log and lists the page in the API', async () => {
     metrics.set('t_notoken', { service: 'cart' }, 1);
-    const run = await startWithSlack(prometheus().url, flagRule('t_notoken'), `
+    const run = await startWithSlack(
+      prometheus().url,
+      flagRule('t_notoken'),
+      `
 route:
   receiver: oncall
   group_wait: 500ms
@@ -166,10 +211,31 @@ route:
 receivers:
   - name: oncall
     slack_channel: '#alerts'
-`, { slackToken: undefined });
+`,
+      { slackToken: undefined },
+    );
     try {
-      const n = await vi.waitFor(async () => present('page listed', (await getJson<{ notifications: Array<{ status: string; ts: string; text: string }> }>(`${run.evaluator.url}/api/notifications`)).notifications[0]), { timeout: 20_000 });
-      await vi.waitFor(async () => present('sent', (await getJson<{ notifications: Array<{ status: string }> }>(`${run.evaluator.url}/api/notifications`)).notifications[0]?.status === 'sent'), { timeout: 20_000 });
+      const n = await vi.waitFor(
+        async () =>
+          present(
+            'page listed',
+            (
+              await getJson<{ notifications: Array<{ status: string; ts: string; text: string }> }>(
+                `${run.evaluator.url}/api/notifications`,
+              )
+            ).notifications[0],
+          ),
+        { timeout: 20_000 },
+      );
+      await vi.waitFor(
+        async () =>
+          present(
+            'sent',
+            (await getJson<{ notifications: Array<{ status: string }> }>(`${run.evaluator.url}/api/notifications`)).notifications[0]
+              ?.status === 'sent',
+          ),
+        { timeout: 20_000 },
+      );
       expect(n.text).toContain('[FIRING:1] FlagUp');
       expect(run.slack.calls).toHaveLength(0);
     } finally {

@@ -46,8 +46,22 @@ describe('evaluator against a real Prometheus', () => {
     metrics.set('shop_test_broken', { service: 'checkout' }, 0);
     metrics.setHistogram('shop_test_duration_seconds', { service: 'checkout' }, 10, '4bf92f3577b34da6a3ce929d0e0e4736');
     prometheus = await startPrometheus([metrics.target]);
-    await vi.waitFor(async () => present('first scrape', (await getJson<{ data: { result: unknown[] } }>(`${prometheus.url}/api/v1/query?query=shop_test_broken`)).data.result.length > 0), { timeout: 20_000 });
-    evaluator = await start({ rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl: prometheus.url, slackToken: 'xoxb-test', slackApiUrl: slack.apiUrl });
+    await vi.waitFor(
+      async () =>
+        present(
+          'first scrape',
+          (await getJson<{ data: { result: unknown[] } }>(`${prometheus.url}/api/v1/query?query=shop_test_broken`)).data.result.length > 0,
+        ),
+      { timeout: 20_000 },
+    );
+    evaluator = await start({
+      rulesDir: files.rulesDir,
+      policy: files.policy,
+      stateFile: files.stateFile,
+      prometheusUrl: prometheus.url,
+      slackToken: 'xoxb-test',
+      slackApiUrl: slack.apiUrl,
+    });
   });
 
   afterAll(async () => {
@@ -64,11 +78,25 @@ describe('evaluator against a real Prometheus', () => {
 
     const faultAt = Date.now();
     metrics.set('shop_test_broken', { service: 'checkout' }, 1);
-    const pending = await vi.waitFor(async () => present('pending alert', (await alerts()).find((a) => a.state === 'pending')), { timeout: 20_000 });
+    const pending = await vi.waitFor(
+      async () =>
+        present(
+          'pending alert',
+          (await alerts()).find((a) => a.state === 'pending'),
+        ),
+      { timeout: 20_000 },
+    );
     expect(pending.labels).toMatchObject({ alertname: 'CheckoutBroken', service: 'checkout', severity: 'page', team: 'shop' });
     expect(slack.callsOf('chat.postMessage')).toHaveLength(0);
 
-    await vi.waitFor(async () => present('firing alert', (await alerts()).find((a) => a.state === 'firing')), { timeout: 20_000 });
+    await vi.waitFor(
+      async () =>
+        present(
+          'firing alert',
+          (await alerts()).find((a) => a.state === 'firing'),
+        ),
+      { timeout: 20_000 },
+    );
     const page = await vi.waitFor(() => present('page in Slack', slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
     const pageDelayMs = Date.now() - faultAt;
     // for (3s) + one evaluation interval (1s) + group_wait (1s) + scrape (1s) + 5s of slack
@@ -88,7 +116,14 @@ describe('evaluator against a real Prometheus', () => {
     const update = await vi.waitFor(() => present('chat.update on resolve', slack.callsOf('chat.update')[0]), { timeout: 20_000 });
     expect(update.params.ts).toBe(page.ts);
     expect(String(update.params.text)).toContain('[RESOLVED] CheckoutBroken');
-    const reply = await vi.waitFor(() => present('reply in thread', slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts)), { timeout: 20_000 });
+    const reply = await vi.waitFor(
+      () =>
+        present(
+          'reply in thread',
+          slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts),
+        ),
+      { timeout: 20_000 },
+    );
     expect(reply.params.thread_ts).toBe(page.ts);
     expect(String(reply.params.text)).toContain('Resolved');
     expect(Date.now() - fixAt).toBeLessThan(1000 + 1000 + 1000 + 5000);
@@ -98,7 +133,13 @@ describe('evaluator against a real Prometheus', () => {
     expect(slack.callsOf('chat.postMessage')).toHaveLength(2);
     expect(slack.callsOf('chat.update')).toHaveLength(1);
     const notifications = (await getJson<{ notifications: ApiNotification[] }>(`${evaluator.url}/api/notifications`)).notifications;
-    expect(notifications.map((n) => [n.kind, n.status, n.threadTs]).sort()).toEqual([['post', 'sent', page.ts], ['reply', 'sent', page.ts], ['update', 'sent', page.ts]].sort());
+    expect(notifications.map((n) => [n.kind, n.status, n.threadTs]).sort()).toEqual(
+      [
+        ['post', 'sent', page.ts],
+        ['reply', 'sent', page.ts],
+        ['update', 'sent', page.ts],
+      ].sort(),
+    );
     console.log(`fault → page ${pageDelayMs} ms; fix → resolve ${update.at - fixAt} ms`);
   });
 

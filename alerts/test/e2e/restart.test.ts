@@ -20,7 +20,10 @@ describe('restart after kill -9', () => {
   });
 
   async function launch(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; url: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ALERTS_WATCH: 'false', ...env, ALERTS_PORT: String(port), ALERTS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...process.env, ALERTS_WATCH: 'false', ...env, ALERTS_PORT: String(port), ALERTS_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(child);
     const url = `http://127.0.0.1:${port}`;
     await vi.waitFor(async () => present('evaluator healthy', (await fetch(`${url}/-/healthy`)).ok), { timeout: 30_000 });
@@ -36,8 +39,20 @@ describe('restart after kill -9', () => {
   async function setUp(metric: string) {
     const slack = await new FakeSlack().start();
     const files = scratch({ 'r.rules.yml': flagRule(metric) }, simplePolicy());
-    cleanups.push(() => slack.stop(), () => files.cleanup(), () => metrics.delete(metric, { service: 'orders' }));
-    const env = { ALERTS_RULES: files.rulesDir, ALERTS_POLICY: files.policy, ALERTS_STATE_FILE: files.stateFile, PROMETHEUS_URL: prometheus().url, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, VICTORIALOGS_URL: '' };
+    cleanups.push(
+      () => slack.stop(),
+      () => files.cleanup(),
+      () => metrics.delete(metric, { service: 'orders' }),
+    );
+    const env = {
+      ALERTS_RULES: files.rulesDir,
+      ALERTS_POLICY: files.policy,
+      ALERTS_STATE_FILE: files.stateFile,
+      PROMETHEUS_URL: prometheus().url,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_API_URL: slack.apiUrl,
+      VICTORIALOGS_URL: '',
+    };
     return { slack, env, files, port: await freePort() };
   }
 
@@ -51,7 +66,14 @@ describe('restart after kill -9', () => {
     await kill9(first.child);
 
     const second = await launch(env, port);
-    const after = await vi.waitFor(async () => present('alert restored', (await getJson<{ alerts: Array<ApiAlert & { activeSince: string }> }>(`${second.url}/api/alerts`)).alerts[0]), { timeout: 20_000 });
+    const after = await vi.waitFor(
+      async () =>
+        present(
+          'alert restored',
+          (await getJson<{ alerts: Array<ApiAlert & { activeSince: string }> }>(`${second.url}/api/alerts`)).alerts[0],
+        ),
+      { timeout: 20_000 },
+    );
     expect(after.state).toBe('firing');
     expect(after.fingerprint).toBe(before[0]?.fingerprint);
     // several group_interval ticks pass: still one page
@@ -61,7 +83,14 @@ describe('restart after kill -9', () => {
     metrics.set('t_restart', { service: 'orders' }, 0);
     const update = await vi.waitFor(() => present('update on resolve', slack.callsOf('chat.update')[0]), { timeout: 20_000 });
     expect(update.params.ts).toBe(page.ts);
-    const reply = await vi.waitFor(() => present('reply', slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts)), { timeout: 20_000 });
+    const reply = await vi.waitFor(
+      () =>
+        present(
+          'reply',
+          slack.callsOf('chat.postMessage').find((c) => c.params.thread_ts),
+        ),
+      { timeout: 20_000 },
+    );
     expect(reply.params.thread_ts).toBe(page.ts);
     expect(slack.messages.filter((m) => !m.threadTs)).toHaveLength(1);
   });
@@ -76,7 +105,16 @@ describe('restart after kill -9', () => {
     slack.releaseHeld();
 
     const second = await launch(env, port);
-    const sent = await vi.waitFor(async () => present('delivery recovered', (await getJson<{ notifications: ApiNotification[] }>(`${second.url}/api/notifications`)).notifications.find((n) => n.status === 'sent')), { timeout: 20_000 });
+    const sent = await vi.waitFor(
+      async () =>
+        present(
+          'delivery recovered',
+          (await getJson<{ notifications: ApiNotification[] }>(`${second.url}/api/notifications`)).notifications.find(
+            (n) => n.status === 'sent',
+          ),
+        ),
+      { timeout: 20_000 },
+    );
     expect(sent.ts).toBe(slack.messages[0]?.ts);
     expect(slack.callsOf('conversations.history').length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 3000));
@@ -89,7 +127,8 @@ describe('restart after kill -9', () => {
 
   it('reloads its rules on SIGHUP, and by itself when a rule file changes', async () => {
     const { env, files, port } = await setUp('t_sighup');
-    const groups = async (url: string) => (await getJson<{ groups: Array<{ name: string }> }>(`${url}/api/rules`)).groups.map((g) => g.name).sort();
+    const groups = async (url: string) =>
+      (await getJson<{ groups: Array<{ name: string }> }>(`${url}/api/rules`)).groups.map((g) => g.name).sort();
     const first = await launch(env, port);
     expect(await groups(first.url)).toEqual(['t_sighup']);
     writeFileSync(join(files.rulesDir, 'more.rules.yml'), flagRule('t_more'));
@@ -102,6 +141,8 @@ describe('restart after kill -9', () => {
 
     const watching = await launch({ ...env, ALERTS_WATCH: 'true' }, port);
     writeFileSync(join(files.rulesDir, 'third.rules.yml'), flagRule('t_third'));
-    await vi.waitFor(async () => present('new group picked up by the watcher', (await groups(watching.url)).includes('t_third')), { timeout: 20_000 });
+    await vi.waitFor(async () => present('new group picked up by the watcher', (await groups(watching.url)).includes('t_third')), {
+      timeout: 20_000,
+    });
   });
 });

@@ -15,14 +15,29 @@ const file = (group: string, rules: string) => `groups:\n  - name: ${group}\n   
 // What on-call sees when rule files are edited or laid out in folders: no page repeated, no false resolve.
 describe('rule identity', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
 
   async function setUp(rules: Record<string, string>, rulesDirs?: (dir: string) => string[]) {
     const prometheus = await new FakePrometheus().start();
     const slack = await new FakeSlack().start();
     const files = scratch(rules, POLICY);
-    const evaluator = await start({ rulesDir: rulesDirs ? rulesDirs(files.dir) : files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl: prometheus.url, promqlChecker: 'none', slackToken: 'xoxb-test', slackApiUrl: slack.apiUrl });
-    cleanups.push(async () => { await evaluator.stop(); await slack.stop(); await prometheus.stop(); files.cleanup(); });
+    const evaluator = await start({
+      rulesDir: rulesDirs ? rulesDirs(files.dir) : files.rulesDir,
+      policy: files.policy,
+      stateFile: files.stateFile,
+      prometheusUrl: prometheus.url,
+      promqlChecker: 'none',
+      slackToken: 'xoxb-test',
+      slackApiUrl: slack.apiUrl,
+    });
+    cleanups.push(async () => {
+      await evaluator.stop();
+      await slack.stop();
+      await prometheus.stop();
+      files.cleanup();
+    });
     return { prometheus, slack, files, evaluator };
   }
 
@@ -31,7 +46,10 @@ describe('rule identity', () => {
     run.prometheus.set('cart_up == 0', { service: 'cart' });
     run.prometheus.set('orders_up == 0', { service: 'orders' });
     await vi.waitFor(() => present('two pages', run.slack.messages.filter((m) => !m.threadTs).length === 2), { timeout: 10_000 });
-    writeFileSync(join(run.files.rulesDir, 'shop.rules.yml'), file('shop', rule('PaymentsDown', 'payments_up == 0') + rule('CartDown', 'cart_up == 0') + rule('OrdersDown', 'orders_up == 0')));
+    writeFileSync(
+      join(run.files.rulesDir, 'shop.rules.yml'),
+      file('shop', rule('PaymentsDown', 'payments_up == 0') + rule('CartDown', 'cart_up == 0') + rule('OrdersDown', 'orders_up == 0')),
+    );
     expect((await run.evaluator.reload()).problems).toEqual([]);
     await new Promise((r) => setTimeout(r, 3500));
     expect(run.slack.callsOf('chat.update')).toEqual([]);
@@ -43,7 +61,10 @@ describe('rule identity', () => {
 
   it('keeps two files with one group name in different folders apart: both fire, neither flaps', async () => {
     const run = await setUp({}, (dir) => {
-      for (const [folder, metric] of [['team-a', 'a_up'], ['team-b', 'b_up']] as const) {
+      for (const [folder, metric] of [
+        ['team-a', 'a_up'],
+        ['team-b', 'b_up'],
+      ] as const) {
         mkdirSync(join(dir, folder));
         writeFileSync(join(dir, folder, 'shop.rules.yml'), file('shop', rule('ServiceDown', `${metric} == 0`)));
       }

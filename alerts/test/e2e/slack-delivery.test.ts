@@ -6,7 +6,8 @@ import { flagRule, simplePolicy, startWithSlack, usePrometheus } from '../suppor
 // How pages reach Slack when Slack misbehaves: every case asserts on the calls the fake received.
 describe('delivery to Slack', () => {
   const { metrics, prometheus } = usePrometheus();
-  const notifications = async (url: string) => (await getJson<{ notifications: ApiNotification[] }>(`${url}/api/notifications`)).notifications;
+  const notifications = async (url: string) =>
+    (await getJson<{ notifications: ApiNotification[] }>(`${url}/api/notifications`)).notifications;
 
   it('waits for Retry-After after a 429, then posts exactly once', async () => {
     metrics.set('t_ratelimited', { service: 'cart' }, 1);
@@ -56,13 +57,29 @@ describe('delivery to Slack', () => {
     const run = await startWithSlack(prometheus().url, flagRule('t_outage'), simplePolicy(), { undeliverableAfterMs: 1500 });
     try {
       run.slack.outage = { status: 503 };
-      await vi.waitFor(async () => present('undeliverable status', (await notifications(run.evaluator.url)).find((n) => n.status === 'undeliverable')), { timeout: 20_000 });
+      await vi.waitFor(
+        async () =>
+          present(
+            'undeliverable status',
+            (await notifications(run.evaluator.url)).find((n) => n.status === 'undeliverable'),
+          ),
+        { timeout: 20_000 },
+      );
       const metricsText = await (await fetch(`${run.evaluator.url}/metrics`)).text();
       expect(metricsText).toMatch(/shopscope_alerts_notifications_undeliverable 1/);
-      expect(metricsText).toMatch(/shopscope_alerts_notifications_failed_total\{receiver="oncall",transport="slack",retryable="true"\} [1-9]/);
+      expect(metricsText).toMatch(
+        /shopscope_alerts_notifications_failed_total\{receiver="oncall",transport="slack",retryable="true"\} [1-9]/,
+      );
       run.slack.outage = undefined;
       await vi.waitFor(() => present('delivered after outage', run.slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
-      await vi.waitFor(async () => present('status sent', (await notifications(run.evaluator.url)).every((n) => n.status === 'sent')), { timeout: 20_000 });
+      await vi.waitFor(
+        async () =>
+          present(
+            'status sent',
+            (await notifications(run.evaluator.url)).every((n) => n.status === 'sent'),
+          ),
+        { timeout: 20_000 },
+      );
       expect(run.slack.messages).toHaveLength(1);
       expect(await (await fetch(`${run.evaluator.url}/metrics`)).text()).toMatch(/shopscope_alerts_notifications_undeliverable 0/);
     } finally {
@@ -73,14 +90,26 @@ describe('delivery to Slack', () => {
 
   it('does not retry a bad token; with the fallback unreachable too, the page is listed as failed', async () => {
     metrics.set('t_badtoken', { service: 'cart' }, 1);
-    const run = await startWithSlack(prometheus().url, flagRule('t_badtoken'), simplePolicy({ webhookUrl: 'http://127.0.0.1:9/unused' }), { slackToken: 'xoxb-revoked' });
+    const run = await startWithSlack(prometheus().url, flagRule('t_badtoken'), simplePolicy({ webhookUrl: 'http://127.0.0.1:9/unused' }), {
+      slackToken: 'xoxb-revoked',
+    });
     try {
-      const failed = await vi.waitFor(() => present('invalid_auth answer', run.slack.calls.find((c) => c.error === 'invalid_auth')), { timeout: 20_000 });
+      const failed = await vi.waitFor(
+        () =>
+          present(
+            'invalid_auth answer',
+            run.slack.calls.find((c) => c.error === 'invalid_auth'),
+          ),
+        { timeout: 20_000 },
+      );
       expect(failed.method).toBe('chat.postMessage');
-      const [n] = await vi.waitFor(async () => {
-        const list = await notifications(run.evaluator.url);
-        return present('failed delivery', list.length && list.every((x) => x.status === 'failed') ? list : undefined);
-      }, { timeout: 20_000 });
+      const [n] = await vi.waitFor(
+        async () => {
+          const list = await notifications(run.evaluator.url);
+          return present('failed delivery', list.length && list.every((x) => x.status === 'failed') ? list : undefined);
+        },
+        { timeout: 20_000 },
+      );
       expect(n?.lastError).toContain('invalid_auth');
       await new Promise((r) => setTimeout(r, 1500));
       expect(run.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
@@ -94,15 +123,29 @@ describe('delivery to Slack', () => {
     metrics.set('t_fallback', { service: 'cart' }, 1);
     const { FakeSlack } = await import('@shopscope/testkit');
     const webhookSink = await new FakeSlack().start();
-    const run = await startWithSlack(prometheus().url, flagRule('t_fallback'), simplePolicy({ channel: '#no-such-channel', webhookUrl: `${webhookSink.url}/webhook/T000/B000` }));
+    const run = await startWithSlack(
+      prometheus().url,
+      flagRule('t_fallback'),
+      simplePolicy({ channel: '#no-such-channel', webhookUrl: `${webhookSink.url}/webhook/T000/B000` }),
+    );
     try {
-      await vi.waitFor(() => present('channel_not_found', run.slack.calls.find((c) => c.error === 'channel_not_found')), { timeout: 20_000 });
+      await vi.waitFor(
+        () =>
+          present(
+            'channel_not_found',
+            run.slack.calls.find((c) => c.error === 'channel_not_found'),
+          ),
+        { timeout: 20_000 },
+      );
       const post = await vi.waitFor(() => present('webhook post', webhookSink.webhookPosts[0]), { timeout: 20_000 });
       expect(JSON.stringify(post.body)).toContain('FIRING:1');
-      const [n] = await vi.waitFor(async () => {
-        const list = await notifications(run.evaluator.url);
-        return present('sent via fallback', list.length && list[0]?.status === 'sent' ? list : undefined);
-      }, { timeout: 20_000 });
+      const [n] = await vi.waitFor(
+        async () => {
+          const list = await notifications(run.evaluator.url);
+          return present('sent via fallback', list.length && list[0]?.status === 'sent' ? list : undefined);
+        },
+        { timeout: 20_000 },
+      );
       expect(n?.kind).toBe('post');
     } finally {
       await run.stop();
@@ -116,10 +159,13 @@ describe('delivery to Slack', () => {
     const run = await startWithSlack(prometheus().url, flagRule('t_repeat'), simplePolicy({ repeat: '2s' }));
     try {
       const page = await vi.waitFor(() => present('page', run.slack.callsOf('chat.postMessage')[0]), { timeout: 20_000 });
-      const repeats = await vi.waitFor(() => {
-        const r = run.slack.callsOf('chat.postMessage').filter((c) => c.params.thread_ts);
-        return present('two repeats', r.length >= 2 ? r : undefined);
-      }, { timeout: 15_000 });
+      const repeats = await vi.waitFor(
+        () => {
+          const r = run.slack.callsOf('chat.postMessage').filter((c) => c.params.thread_ts);
+          return present('two repeats', r.length >= 2 ? r : undefined);
+        },
+        { timeout: 15_000 },
+      );
       for (const r of repeats) {
         expect(r.params.thread_ts).toBe(page.ts);
         expect(String(r.params.text)).toContain('Still firing');
@@ -138,7 +184,13 @@ describe('delivery to Slack', () => {
     // Slack lets 20 messages a second into the channel; the evaluator paces itself at 15/s.
     // keep_firing_for: a scrape missed on a loaded machine must not resolve and re-page an alert
     // (a second page for the same alert would count as a lost-or-duplicated delivery here)
-    const run = await startWithSlack(prometheus().url, flagRule('t_flood', { keepFiringFor: '2m' }), simplePolicy({ groupBy: "['...']" }), { ratePerChannel: 15 }, { ratePerChannel: 20, retryAfterSeconds: 1 });
+    const run = await startWithSlack(
+      prometheus().url,
+      flagRule('t_flood', { keepFiringFor: '2m' }),
+      simplePolicy({ groupBy: "['...']" }),
+      { ratePerChannel: 15 },
+      { ratePerChannel: 20, retryAfterSeconds: 1 },
+    );
     try {
       await vi.waitFor(() => present('200 pages', run.slack.callsOf('chat.postMessage').length >= 200), { timeout: 40_000, interval: 250 });
       await new Promise((r) => setTimeout(r, 1000));
@@ -163,7 +215,13 @@ describe('delivery to Slack', () => {
     for (let i = 0; i < 200; i++) metrics.set('t_flood2', { service: `svc-${i}` }, 1);
     // keep_firing_for: a scrape missed on a loaded machine must not resolve and re-page an alert
     // (a second page for the same alert would count as a lost-or-duplicated delivery here)
-    const run = await startWithSlack(prometheus().url, flagRule('t_flood2', { keepFiringFor: '2m' }), simplePolicy({ groupBy: "['...']" }), { ratePerChannel: 100 }, { ratePerChannel: 25, retryAfterSeconds: 1 });
+    const run = await startWithSlack(
+      prometheus().url,
+      flagRule('t_flood2', { keepFiringFor: '2m' }),
+      simplePolicy({ groupBy: "['...']" }),
+      { ratePerChannel: 100 },
+      { ratePerChannel: 25, retryAfterSeconds: 1 },
+    );
     try {
       await vi.waitFor(() => present('200 pages', run.slack.callsOf('chat.postMessage').length >= 200), { timeout: 40_000, interval: 250 });
       await new Promise((r) => setTimeout(r, 1000));

@@ -17,7 +17,13 @@ describe('API access', () => {
   beforeAll(async () => {
     const common = { prometheusUrl: 'http://127.0.0.1:9', promqlChecker: 'none' as const };
     evaluator = await start({ ...common, rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile });
-    readOnly = await start({ ...common, rulesDir: readOnlyFiles.rulesDir, policy: readOnlyFiles.policy, stateFile: readOnlyFiles.stateFile, apiToken: undefined });
+    readOnly = await start({
+      ...common,
+      rulesDir: readOnlyFiles.rulesDir,
+      policy: readOnlyFiles.policy,
+      stateFile: readOnlyFiles.stateFile,
+      apiToken: undefined,
+    });
   });
   afterAll(async () => {
     await evaluator?.stop();
@@ -30,8 +36,18 @@ describe('API access', () => {
     const attempts = [
       { method: 'POST', path: '/api/silences', headers: json, body: SILENCE },
       { method: 'POST', path: '/api/silences', headers: { ...json, authorization: 'Bearer wrong-token' }, body: SILENCE },
-      { method: 'POST', path: '/api/silences', headers: { ...json, authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, body: SILENCE },
-      { method: 'POST', path: '/api/silences', headers: { ...json, authorization: `Bearer ${auth.authorization.slice(7)}x` }, body: SILENCE },
+      {
+        method: 'POST',
+        path: '/api/silences',
+        headers: { ...json, authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+        body: SILENCE,
+      },
+      {
+        method: 'POST',
+        path: '/api/silences',
+        headers: { ...json, authorization: `Bearer ${auth.authorization.slice(7)}x` },
+        body: SILENCE,
+      },
       { method: 'DELETE', path: '/api/silences/00000000-0000-0000-0000-000000000000' },
       { method: 'POST', path: '/-/reload' },
     ];
@@ -46,7 +62,12 @@ describe('API access', () => {
   });
 
   it('takes changes with the token; reading stays open', async () => {
-    const created = await rawRequest(evaluator.url, { method: 'POST', path: '/api/silences', headers: { ...json, ...auth }, body: SILENCE });
+    const created = await rawRequest(evaluator.url, {
+      method: 'POST',
+      path: '/api/silences',
+      headers: { ...json, ...auth },
+      body: SILENCE,
+    });
     expect(created.status).toBe(201);
     expect(await silences(evaluator)).toHaveLength(1);
     const expired = await rawRequest(evaluator.url, { method: 'DELETE', path: `/api/silences/${created.json.silence.id}`, headers: auth });
@@ -71,18 +92,39 @@ describe('API access', () => {
 
   it('answers 415 to a body that is not JSON, before reading it', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) {
-      const res = await rawRequest(evaluator.url, { method: 'POST', path: '/api/silences', headers: { ...auth, ...(type ? { 'content-type': type } : {}) }, body: SILENCE });
+      const res = await rawRequest(evaluator.url, {
+        method: 'POST',
+        path: '/api/silences',
+        headers: { ...auth, ...(type ? { 'content-type': type } : {}) },
+        body: SILENCE,
+      });
       expect(res.status, type).toBe(415);
       expect(res.json.error.code).toBe('SHOPSCOPE_ERR_UNSUPPORTED_MEDIA_TYPE');
     }
-    const charset = await rawRequest(evaluator.url, { method: 'POST', path: '/api/silences', headers: { ...auth, 'content-type': 'application/json; charset=utf-8' }, body: SILENCE });
+    const charset = await rawRequest(evaluator.url, {
+      method: 'POST',
+      path: '/api/silences',
+      headers: { ...auth, 'content-type': 'application/json; charset=utf-8' },
+      body: SILENCE,
+    });
     expect(charset.status).toBe(201);
   });
 
   it('answers 403 to a Host that is neither its address nor localhost (DNS rebinding), reads included', async () => {
     const port = new URL(evaluator.url).port;
-    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`, `localhost:${Number(port) + 1}`, `user@localhost:${port}`, '']) {
-      for (const request of [{ path: '/api/alerts' }, { path: '/metrics' }, { method: 'POST', path: '/api/silences', headers: { ...json, ...auth }, body: SILENCE }]) {
+    for (const host of [
+      `evil.example:${port}`,
+      'evil.example',
+      `127.0.0.1.evil.example:${port}`,
+      `localhost:${Number(port) + 1}`,
+      `user@localhost:${port}`,
+      '',
+    ]) {
+      for (const request of [
+        { path: '/api/alerts' },
+        { path: '/metrics' },
+        { method: 'POST', path: '/api/silences', headers: { ...json, ...auth }, body: SILENCE },
+      ]) {
         const res = await rawRequest(evaluator.url, { ...request, headers: { ...request.headers, host } });
         expect(res.status, `${host} ${request.path}`).toBe(403);
         expect(res.json.error.code).toBe('SHOPSCOPE_ERR_FORBIDDEN_HOST');
@@ -96,14 +138,18 @@ describe('API access', () => {
 
   it('refuses absurd silences with 400 and keeps GET /api/silences working', async () => {
     const before = await silences(evaluator);
-    const post = (body: unknown) => rawRequest(evaluator.url, { method: 'POST', path: '/api/silences', headers: { ...json, ...auth }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      rawRequest(evaluator.url, { method: 'POST', path: '/api/silences', headers: { ...json, ...auth }, body: JSON.stringify(body) });
     for (const duration of ['1e12h', '1000000000000h', '100000000h', '-1h', '91d']) {
       const res = await post({ matchers: ['alertname="X"'], duration, createdBy: 't', comment: 'c' });
       expect(res.status, duration).toBe(400);
       expect(res.json.error.code).toBe('SHOPSCOPE_ERR_SILENCE_INVALID');
     }
     expect((await post({ matchers: ['alertname="X"'], endsAt: '9999-12-31T23:59:59Z', createdBy: 't', comment: 'c' })).status).toBe(400);
-    expect((await post({ matchers: ['service=~"(a"'], duration: '1h', createdBy: 't', comment: 'c' })).json.error).toEqual({ code: 'SHOPSCOPE_ERR_SILENCE_INVALID', message: expect.stringContaining('bad regex') });
+    expect((await post({ matchers: ['service=~"(a"'], duration: '1h', createdBy: 't', comment: 'c' })).json.error).toEqual({
+      code: 'SHOPSCOPE_ERR_SILENCE_INVALID',
+      message: expect.stringContaining('bad regex'),
+    });
     const list = await rawRequest(evaluator.url, { path: '/api/silences' });
     expect(list.status).toBe(200);
     expect(list.json.silences).toEqual(before);

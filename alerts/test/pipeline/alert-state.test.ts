@@ -5,7 +5,10 @@ import { parseRuleFile } from '../../src/rules/parse.ts';
 import type { AlertRule } from '../../src/rules/types.ts';
 
 function rule(extra = ''): AlertRule {
-  const { groups } = parseRuleFile('r.yml', 60_000, `groups:
+  const { groups } = parseRuleFile(
+    'r.yml',
+    60_000,
+    `groups:
   - name: g
     rules:
       - alert: Down
@@ -13,7 +16,8 @@ function rule(extra = ''): AlertRule {
         for: 60s
 ${extra}        labels: { severity: page }
         annotations: { summary: "{{ $labels.job }} is {{ $value }}" }
-`);
+`,
+  );
   return groups[0]?.rules[0] as AlertRule;
 }
 
@@ -30,7 +34,12 @@ function run(r: AlertRule, steps: Array<[number, number | undefined]>) {
 
 describe('alert states (Prometheus semantics)', () => {
   it('is pending until `for` has passed, then firing, then resolved when the series goes', () => {
-    const { states, active } = run(rule(), [[0, 0], [30_000, 0], [60_000, 0], [90_000, undefined]]);
+    const { states, active } = run(rule(), [
+      [0, 0],
+      [30_000, 0],
+      [60_000, 0],
+      [90_000, undefined],
+    ]);
     expect(states).toEqual(['pending', 'pending', 'firing', 'resolved']);
     const alert = [...active.values()][0]!;
     expect(alert.labels).toEqual({ job: 'cart', team: 'shop', severity: 'page', alertname: 'Down' });
@@ -40,20 +49,47 @@ describe('alert states (Prometheus semantics)', () => {
   });
 
   it('forgets a pending alert whose series goes away, and starts over', () => {
-    expect(run(rule(), [[0, 0], [30_000, undefined], [45_000, 0], [90_000, 0], [105_000, 0]]).states)
-      .toEqual(['pending', 'none', 'pending', 'pending', 'firing']);
+    expect(
+      run(rule(), [
+        [0, 0],
+        [30_000, undefined],
+        [45_000, 0],
+        [90_000, 0],
+        [105_000, 0],
+      ]).states,
+    ).toEqual(['pending', 'none', 'pending', 'pending', 'firing']);
   });
 
   it('keeps firing for keep_firing_for after the series goes', () => {
     const r = rule('        keep_firing_for: 45s\n');
-    expect(run(r, [[0, 0], [60_000, 0], [75_000, undefined], [100_000, undefined], [105_000, undefined]]).states)
-      .toEqual(['pending', 'firing', 'firing', 'firing', 'resolved']);
+    expect(
+      run(r, [
+        [0, 0],
+        [60_000, 0],
+        [75_000, undefined],
+        [100_000, undefined],
+        [105_000, undefined],
+      ]).states,
+    ).toEqual(['pending', 'firing', 'firing', 'firing', 'resolved']);
   });
 
   it('keeps a resolved alert for the retention time, then drops it; a new series starts pending', () => {
-    const { states } = run(rule(), [[0, 0], [60_000, 0], [70_000, undefined], [70_000 + RESOLVED_RETENTION_MS - 1, undefined], [70_000 + RESOLVED_RETENTION_MS, undefined]]);
+    const { states } = run(rule(), [
+      [0, 0],
+      [60_000, 0],
+      [70_000, undefined],
+      [70_000 + RESOLVED_RETENTION_MS - 1, undefined],
+      [70_000 + RESOLVED_RETENTION_MS, undefined],
+    ]);
     expect(states).toEqual(['pending', 'firing', 'resolved', 'resolved', 'none']);
-    expect(run(rule(), [[0, 0], [60_000, 0], [70_000, undefined], [80_000, 0]]).states).toEqual(['pending', 'firing', 'resolved', 'pending']);
+    expect(
+      run(rule(), [
+        [0, 0],
+        [60_000, 0],
+        [70_000, undefined],
+        [80_000, 0],
+      ]).states,
+    ).toEqual(['pending', 'firing', 'resolved', 'pending']);
   });
 
   it('fires at once with for: 0', () => {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { needsNotification } from '../../src/pipeline/dedup.ts';
 import type { NotificationLogEntry } from '../../src/state/store.ts';
 
-const entry = (firing: string[], lastSentAt = 0): NotificationLogEntry => ({ groupKey: 'g', receiver: 'r', firing, resolved: [], lastSentAt, threadId: 1 });
+const entry = (firing: string[], lastSentAt = 0): NotificationLogEntry => ({
+  groupKey: 'g',
+  receiver: 'r',
+  firing,
+  resolved: [],
+  lastSentAt,
+  threadId: 1,
+});
 const set = (...x: string[]) => new Set(x);
 const HOUR = 3_600_000;
 

@@ -6,15 +6,30 @@ import { groupKey, matchRoutes } from '../../src/pipeline/route.ts';
 import { parsePolicy } from '../../src/policy/policy.ts';
 
 const alert = (labels: Record<string, string>, state: Alert['state'] = 'firing'): Alert => ({
-  fingerprint: fingerprint(labels), ruleKey: 'r', labels, seriesLabels: labels, annotations: {}, state, value: 1, activeAt: 0, lastSeenAt: 0,
+  fingerprint: fingerprint(labels),
+  ruleKey: 'r',
+  labels,
+  seriesLabels: labels,
+  annotations: {},
+  state,
+  value: 1,
+  activeAt: 0,
+  lastSeenAt: 0,
 });
 
 const policy = parsePolicy({
   route: {
-    receiver: 'default', group_by: ['alertname'], group_wait: '10s',
+    receiver: 'default',
+    group_by: ['alertname'],
+    group_wait: '10s',
     routes: [
       { matchers: ['team="db"'], receiver: 'db', continue: true },
-      { matchers: ['severity="page"'], receiver: 'pager', group_by: ['...'], routes: [{ matchers: ['service=~"pay.*"'], receiver: 'payments' }] },
+      {
+        matchers: ['severity="page"'],
+        receiver: 'pager',
+        group_by: ['...'],
+        routes: [{ matchers: ['service=~"pay.*"'], receiver: 'payments' }],
+      },
       { matchers: ['severity="page"'], receiver: 'never' },
     ],
   },
@@ -55,7 +70,9 @@ describe('policy validation', () => {
   it('refuses unknown receivers, bad matchers and bad durations with a clear message', () => {
     expect(() => parsePolicy({ route: { receiver: 'x' }, receivers: [{ name: 'y' }] })).toThrow(/unknown receiver "x"/);
     expect(() => parsePolicy({ route: { receiver: 'y', matchers: ['service=~"("'] }, receivers: [{ name: 'y' }] })).toThrow(/bad regex/);
-    expect(() => parsePolicy({ route: { receiver: 'y', group_wait: 'soon' }, receivers: [{ name: 'y' }] })).toThrow(/group_wait: not a duration/);
+    expect(() => parsePolicy({ route: { receiver: 'y', group_wait: 'soon' }, receivers: [{ name: 'y' }] })).toThrow(
+      /group_wait: not a duration/,
+    );
     expect(() => parsePolicy({ route: { receiver: 'y', matchers: ['bad matcher'] }, receivers: [{ name: 'y' }] })).toThrow(/bad matcher/);
     expect(() => parsePolicy({ route: { receiver: 'y' }, receivers: [{ name: 'y', slack: '#x' }] })).toThrow(/slack/);
   });

@@ -8,7 +8,9 @@ describe('silences', () => {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const store = new StateStore(':memory:');
   const silencer = new Silencer(store, () => now);
-  afterEach(() => { now = Date.parse('2026-01-01T00:00:00Z'); });
+  afterEach(() => {
+    now = Date.parse('2026-01-01T00:00:00Z');
+  });
 
   it('mutes matching alerts while active, then expires on time', () => {
     const s = silencer.create({ matchers: ['alertname="X"', 'service=~"ca.*"'], duration: '1h', createdBy: 'me', comment: 'deploy' });
@@ -20,7 +22,13 @@ describe('silences', () => {
   });
 
   it('can be expired early, and a pending silence waits for its start', () => {
-    const s = silencer.create({ matchers: ['alertname="Y"'], startsAt: new Date(now + 60_000).toISOString(), duration: '1h', createdBy: 'me', comment: 'later' });
+    const s = silencer.create({
+      matchers: ['alertname="Y"'],
+      startsAt: new Date(now + 60_000).toISOString(),
+      duration: '1h',
+      createdBy: 'me',
+      comment: 'later',
+    });
     expect(silencer.silencedBy({ alertname: 'Y' })).toEqual([]);
     now += 60_000;
     expect(silencer.silencedBy({ alertname: 'Y' })).toEqual([s.id]);
@@ -48,7 +56,10 @@ describe('silences', () => {
 
 describe('silence bounds', () => {
   const base = { createdBy: 'me', comment: 'c' };
-  const fresh = () => { const t = Date.parse('2026-01-01T00:00:00Z'); return { silencer: new Silencer(new StateStore(':memory:'), () => t), t }; };
+  const fresh = () => {
+    const t = Date.parse('2026-01-01T00:00:00Z');
+    return { silencer: new Silencer(new StateStore(':memory:'), () => t), t };
+  };
 
   it('refuses absurd, negative and too long durations, and ends past the maximum, storing none', () => {
     const { silencer, t } = fresh();
@@ -62,7 +73,10 @@ describe('silence bounds', () => {
       [{ matchers: ['x="1"'], duration: '91d', ...base }, /at most 90 days/],
       [{ matchers: ['x="1"'], endsAt: '9999-12-31T23:59:59Z', ...base }, /at most 90 days/],
       [{ matchers: ['x="1"'], startsAt: new Date(t + 100 * day).toISOString(), duration: '1h', ...base }, /ahead/],
-      [{ matchers: Array.from({ length: SILENCE_LIMITS.matchersPerSilence + 1 }, (_, i) => `l${i}="v"`), duration: '1h', ...base }, /at most 32 matchers/],
+      [
+        { matchers: Array.from({ length: SILENCE_LIMITS.matchersPerSilence + 1 }, (_, i) => `l${i}="v"`), duration: '1h', ...base },
+        /at most 32 matchers/,
+      ],
       [{ matchers: ['x="1"'], duration: '1h', createdBy: 'me', comment: 'c'.repeat(1001) }, /longer than 1000/],
       [{ matchers: [`x="${'v'.repeat(2000)}"`], duration: '1h', ...base }, /longer than 1024/],
     ];
@@ -74,8 +88,12 @@ describe('silence bounds', () => {
 
   it('caps pending and active silences; expired ones do not count', () => {
     const { silencer } = fresh();
-    const made = Array.from({ length: SILENCE_LIMITS.maxActive }, (_, i) => silencer.create({ matchers: [`n="${i}"`], duration: '1h', ...base }));
-    expect(() => silencer.create({ matchers: ['n="over"'], duration: '1h', ...base })).toThrow(expect.objectContaining({ code: 'SHOPSCOPE_ERR_SILENCE_LIMIT' }));
+    const made = Array.from({ length: SILENCE_LIMITS.maxActive }, (_, i) =>
+      silencer.create({ matchers: [`n="${i}"`], duration: '1h', ...base }),
+    );
+    expect(() => silencer.create({ matchers: ['n="over"'], duration: '1h', ...base })).toThrow(
+      expect.objectContaining({ code: 'SHOPSCOPE_ERR_SILENCE_LIMIT' }),
+    );
     silencer.expire(made[0]!.id);
     expect(silencer.create({ matchers: ['n="again"'], duration: '1h', ...base }).id).toBeTruthy();
   });
@@ -83,7 +101,9 @@ describe('silence bounds', () => {
   it('refuses regexes RE2 cannot compile, as Alertmanager does', () => {
     const { silencer } = fresh();
     for (const m of ['x=~"("', 'x=~"a{2000}"', 'x=~"(?=a)a"', 'x=~"\\\\1"']) {
-      expect(() => silencer.create({ matchers: [m], duration: '1h', ...base }), m).toThrow(expect.objectContaining({ code: 'SHOPSCOPE_ERR_SILENCE_INVALID', message: expect.stringContaining('bad regex') }));
+      expect(() => silencer.create({ matchers: [m], duration: '1h', ...base }), m).toThrow(
+        expect.objectContaining({ code: 'SHOPSCOPE_ERR_SILENCE_INVALID', message: expect.stringContaining('bad regex') }),
+      );
     }
   });
 
@@ -101,7 +121,10 @@ describe('silence bounds', () => {
   });
 
   it('routes with the same linear-time matchers (policy files)', () => {
-    const policy = parsePolicy({ route: { receiver: 'a', routes: [{ matchers: ['service=~"(a+)+$"'], receiver: 'b' }] }, receivers: [{ name: 'a' }, { name: 'b' }] });
+    const policy = parsePolicy({
+      route: { receiver: 'a', routes: [{ matchers: ['service=~"(a+)+$"'], receiver: 'b' }] },
+      receivers: [{ name: 'a' }, { name: 'b' }],
+    });
     let t0 = performance.now();
     expect(matchRoutes(policy.route, { service: `${'a'.repeat(28)}!` }).map((r) => r.receiver)).toEqual(['a']);
     expect(performance.now() - t0).toBeLessThan(200);
@@ -118,9 +141,29 @@ describe('state pruning', () => {
     const silencer = new Silencer(store, () => t);
     silencer.create({ matchers: ['a="1"'], duration: '1m', createdBy: 'x', comment: 'y' });
     const thread = store.createThread('g', 'r', '#c', t);
-    const sent = store.enqueueDelivery({ threadId: thread, receiver: 'r', channel: '#c', kind: 'post', reason: 'firing', payload: {}, nextAttemptAt: t, createdAt: t, groupKey: 'g' });
+    const sent = store.enqueueDelivery({
+      threadId: thread,
+      receiver: 'r',
+      channel: '#c',
+      kind: 'post',
+      reason: 'firing',
+      payload: {},
+      nextAttemptAt: t,
+      createdAt: t,
+      groupKey: 'g',
+    });
     store.markSent(sent, '1.1', t);
-    store.enqueueDelivery({ threadId: thread, receiver: 'r', channel: '#c', kind: 'reply', reason: 'repeat', payload: {}, nextAttemptAt: t, createdAt: t, groupKey: 'g' });
+    store.enqueueDelivery({
+      threadId: thread,
+      receiver: 'r',
+      channel: '#c',
+      kind: 'reply',
+      reason: 'repeat',
+      payload: {},
+      nextAttemptAt: t,
+      createdAt: t,
+      groupKey: 'g',
+    });
     t += 3_600_000;
     expect(store.prune(t)).toBe(1);
     expect(store.listSilences()).toEqual([]);

@@ -36,27 +36,56 @@ function flakyStore(path: string, failing: { when: (method: string) => boolean }
   });
 }
 
-describe('the evaluator\'s own faults', () => {
+describe("the evaluator's own faults", () => {
   const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
 
   async function setUp(failing: { when: (method: string) => boolean }) {
     const prometheus = await new FakePrometheus().start();
     const slack = await new FakeSlack().start();
     const files = scratch({ 'disk.rules.yml': RULES }, POLICY);
     const logs: Array<Record<string, unknown>> = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line) as Record<string, unknown>); } });
+    const logger = pino(
+      { level: 'info' },
+      {
+        write: (line: string) => {
+          logs.push(JSON.parse(line) as Record<string, unknown>);
+        },
+      },
+    );
     const unhandled: unknown[] = [];
-    const onUnhandled = (err: unknown) => { unhandled.push(err); };
+    const onUnhandled = (err: unknown) => {
+      unhandled.push(err);
+    };
     process.on('unhandledRejection', onUnhandled);
-    const evaluator = await start({
-      rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl: prometheus.url, promqlChecker: 'none',
-      slackToken: 'xoxb-test', slackApiUrl: slack.apiUrl, backoffInitialMs: 100, backoffMaxMs: 500,
-    }, { logger, openStore: (path) => flakyStore(path, failing) });
-    cleanups.push(async () => { process.off('unhandledRejection', onUnhandled); await evaluator.stop(); await slack.stop(); await prometheus.stop(); files.cleanup(); });
+    const evaluator = await start(
+      {
+        rulesDir: files.rulesDir,
+        policy: files.policy,
+        stateFile: files.stateFile,
+        prometheusUrl: prometheus.url,
+        promqlChecker: 'none',
+        slackToken: 'xoxb-test',
+        slackApiUrl: slack.apiUrl,
+        backoffInitialMs: 100,
+        backoffMaxMs: 500,
+      },
+      { logger, openStore: (path) => flakyStore(path, failing) },
+    );
+    cleanups.push(async () => {
+      process.off('unhandledRejection', onUnhandled);
+      await evaluator.stop();
+      await slack.stop();
+      await prometheus.stop();
+      files.cleanup();
+    });
     const stateErrors = async () => {
       const text = (await rawRequest(evaluator.url, { path: '/metrics' })).body;
-      return Object.fromEntries([...text.matchAll(/^shopscope_alerts_state_errors_total\{stage="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+      return Object.fromEntries(
+        [...text.matchAll(/^shopscope_alerts_state_errors_total\{stage="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]),
+      );
     };
     return { prometheus, slack, evaluator, logs, unhandled, stateErrors };
   }
@@ -67,13 +96,24 @@ describe('the evaluator\'s own faults', () => {
     failing.on = true;
     run.prometheus.set('cart_up == 0', { service: 'cart' });
     // every stage hits the failing store for a while: evaluation, notification, delivery, the API
-    await vi.waitFor(async () => { const e = await run.stateErrors(); return present('errors in every stage', (e.evaluate ?? 0) > 2 && (e.deliver ?? 0) > 2 && (e.notify ?? 0) > 0); }, { timeout: 10_000 });
+    await vi.waitFor(
+      async () => {
+        const e = await run.stateErrors();
+        return present('errors in every stage', (e.evaluate ?? 0) > 2 && (e.deliver ?? 0) > 2 && (e.notify ?? 0) > 0);
+      },
+      { timeout: 10_000 },
+    );
     const health = await rawRequest(run.evaluator.url, { path: '/-/healthy' });
     expect(health.status).toBe(200);
     const list = await rawRequest(run.evaluator.url, { path: '/api/silences' });
     expect(list.status).toBe(503);
     expect(list.json.error.code).toBe('SHOPSCOPE_ERR_STATE_STORE');
-    const post = await rawRequest(run.evaluator.url, { method: 'POST', path: '/api/silences', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ matchers: ['a="b"'], duration: '1h', createdBy: 'x', comment: 'y' }) });
+    const post = await rawRequest(run.evaluator.url, {
+      method: 'POST',
+      path: '/api/silences',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ matchers: ['a="b"'], duration: '1h', createdBy: 'x', comment: 'y' }),
+    });
     expect(post.status).toBe(503);
     // logged once per stage and run of failures, not once per retry
     const logged = run.logs.filter((l) => l.event === 'alert.state_error');
@@ -96,7 +136,11 @@ describe('the evaluator\'s own faults', () => {
     await vi.waitFor(() => present('the page reached Slack', run.slack.messages[0]), { timeout: 10_000 });
     await vi.waitFor(async () => present('the record failed', ((await run.stateErrors()).deliver ?? 0) > 0), { timeout: 20_000 });
     failRecords = false;
-    await vi.waitFor(async () => present('recorded', (await rawRequest(run.evaluator.url, { path: '/api/notifications' })).json.notifications[0]?.status === 'sent'), { timeout: 10_000 });
+    await vi.waitFor(
+      async () =>
+        present('recorded', (await rawRequest(run.evaluator.url, { path: '/api/notifications' })).json.notifications[0]?.status === 'sent'),
+      { timeout: 10_000 },
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect(run.slack.messages.filter((m) => !m.threadTs)).toHaveLength(1);
     expect(run.slack.callsOf('conversations.history').length).toBeGreaterThan(0);

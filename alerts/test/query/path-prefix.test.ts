@@ -11,15 +11,27 @@ import { rawRequest, scratch, start } from '../support/harness.ts';
 describe('back ends under a path prefix', () => {
   const prometheus = new FakePrometheus('/prom');
   const victoriaLogs = new FakePrometheus('/vl');
-  beforeAll(async () => { await prometheus.start(); await victoriaLogs.start(); });
-  afterAll(async () => { await prometheus.stop(); await victoriaLogs.stop(); });
+  beforeAll(async () => {
+    await prometheus.start();
+    await victoriaLogs.start();
+  });
+  afterAll(async () => {
+    await prometheus.stop();
+    await victoriaLogs.stop();
+  });
 
   it('keeps the prefix in every query URL', async () => {
     prometheus.set('up == 0', { job: 'shop' });
-    expect(await instantQuery(prometheus.url, '/api/v1/query', 'up == 0', new Date(), 2000)).toEqual([{ labels: { job: 'shop' }, value: 1 }]);
+    expect(await instantQuery(prometheus.url, '/api/v1/query', 'up == 0', new Date(), 2000)).toEqual([
+      { labels: { job: 'shop' }, value: 1 },
+    ]);
     expect(await instantQuery(`${prometheus.url}/`, '/api/v1/query', 'up == 0', new Date(), 2000)).toHaveLength(1);
     await latestExemplar(prometheus.url, 'x', new Date(0), new Date(), 2000);
-    const { groups } = parseRuleFile('p.yml', 60_000, 'groups:\n  - name: p\n    rules: [{ alert: A, expr: "sum(((" }]\n  - name: l\n    datasource: victorialogs\n    rules: [{ alert: L, expr: "_time:5m | stats count() as n" }]\n');
+    const { groups } = parseRuleFile(
+      'p.yml',
+      60_000,
+      'groups:\n  - name: p\n    rules: [{ alert: A, expr: "sum(((" }]\n  - name: l\n    datasource: victorialogs\n    rules: [{ alert: L, expr: "_time:5m | stats count() as n" }]\n',
+    );
     expect((await checkPromqlWithApi(groups, prometheus.url)).map((p) => p.rule)).toEqual(['A']);
     victoriaLogs.set('_time:5m | stats count() as n');
     expect(await checkLogsqlWithVictoriaLogs(groups, `${victoriaLogs.url}/`)).toEqual([]);
@@ -28,11 +40,24 @@ describe('back ends under a path prefix', () => {
   });
 
   it('evaluates rules against a PROMETHEUS_URL with a prefix', async () => {
-    const files = scratch({ 'p.rules.yml': 'groups:\n  - name: p\n    interval: 1s\n    rules: [{ alert: PrefixDown, expr: "prefix_up == 0" }]\n' }, 'route: { receiver: log }\nreceivers: [{ name: log }]\n');
+    const files = scratch(
+      { 'p.rules.yml': 'groups:\n  - name: p\n    interval: 1s\n    rules: [{ alert: PrefixDown, expr: "prefix_up == 0" }]\n' },
+      'route: { receiver: log }\nreceivers: [{ name: log }]\n',
+    );
     prometheus.set('prefix_up == 0', { service: 'cart' });
-    const evaluator = await start({ rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl: prometheus.url, promqlChecker: 'api' });
+    const evaluator = await start({
+      rulesDir: files.rulesDir,
+      policy: files.policy,
+      stateFile: files.stateFile,
+      prometheusUrl: prometheus.url,
+      promqlChecker: 'api',
+    });
     try {
-      const alert = await vi.waitFor(async () => present('alert from the prefixed Prometheus', (await rawRequest(evaluator.url, { path: '/api/alerts' })).json.alerts[0]), { timeout: 5000 });
+      const alert = await vi.waitFor(
+        async () =>
+          present('alert from the prefixed Prometheus', (await rawRequest(evaluator.url, { path: '/api/alerts' })).json.alerts[0]),
+        { timeout: 5000 },
+      );
       expect(alert).toMatchObject({ labels: { alertname: 'PrefixDown', service: 'cart' }, state: 'firing' });
     } finally {
       await evaluator.stop();

@@ -3,11 +3,21 @@ import { groupMessage, threadReply, type GroupNotice, type NoticeAlert } from '.
 import { cut, SLACK_LIMITS } from '../../src/receivers/slack-format.ts';
 
 const alert = (labels: Record<string, string>, annotations: Record<string, string> = {}): NoticeAlert => ({
-  fingerprint: 'f', labels: { alertname: 'HighErrorRatio', ...labels }, annotations, value: 0.5, activeAt: Date.parse('2026-01-01T00:00:00Z'),
+  fingerprint: 'f',
+  labels: { alertname: 'HighErrorRatio', ...labels },
+  annotations,
+  value: 0.5,
+  activeAt: Date.parse('2026-01-01T00:00:00Z'),
 });
 const notice = (firing: NoticeAlert[], extra: Partial<GroupNotice> = {}): GroupNotice => ({
-  reason: 'firing', groupKey: 'g', groupLabels: { alertname: 'HighErrorRatio', service: firing[0]?.labels.service ?? '' }, receiver: 'oncall',
-  firing, resolved: [], at: Date.parse('2026-01-01T00:05:00Z'), ...extra,
+  reason: 'firing',
+  groupKey: 'g',
+  groupLabels: { alertname: 'HighErrorRatio', service: firing[0]?.labels.service ?? '' },
+  receiver: 'oncall',
+  firing,
+  resolved: [],
+  at: Date.parse('2026-01-01T00:05:00Z'),
+  ...extra,
 });
 const allText = (m: { text: string; blocks: unknown[] }) => JSON.stringify(m);
 
@@ -15,7 +25,11 @@ const allText = (m: { text: string; blocks: unknown[] }) => JSON.stringify(m);
 describe('Slack messages', () => {
   const hostile = alert(
     { service: '<!channel>', severity: 'page', route: '<http://evil.example|click here> & more' },
-    { summary: '<!here> checkout <@U123> is <http://evil.example|down>', runbook_url: 'https://runbooks.example/x', dashboard_url: 'http://grafana/d?var-service=<!channel>|evil>' },
+    {
+      summary: '<!here> checkout <@U123> is <http://evil.example|down>',
+      runbook_url: 'https://runbooks.example/x',
+      dashboard_url: 'http://grafana/d?var-service=<!channel>|evil>',
+    },
   );
 
   it('escapes label and annotation values everywhere: text, header, fields, sections, context, replies', () => {
@@ -29,7 +43,9 @@ describe('Slack messages', () => {
       expect(text).not.toContain('<http://evil.example|');
       expect(text).toContain('&lt;!channel&gt;');
     }
-    expect(page.text).toBe('[FIRING:1] HighErrorRatio (service=&lt;!channel&gt;) — &lt;!here&gt; checkout &lt;@U123&gt; is &lt;http://evil.example|down&gt;');
+    expect(page.text).toBe(
+      '[FIRING:1] HighErrorRatio (service=&lt;!channel&gt;) — &lt;!here&gt; checkout &lt;@U123&gt; is &lt;http://evil.example|down&gt;',
+    );
     const section = JSON.stringify(page.blocks[2]);
     expect(section).toContain('&lt;http://evil.example|click here&gt; &amp; more');
     // the link stays one link to the dashboard, its label value percent-encoded
@@ -37,13 +53,25 @@ describe('Slack messages', () => {
     expect(section).toContain('<https://runbooks.example/x|Runbook>');
   });
 
-  it('cuts every Block Kit field to Slack\'s limits, whatever the label sizes', () => {
+  it("cuts every Block Kit field to Slack's limits, whatever the label sizes", () => {
     const huge = 'x'.repeat(60_000);
-    const alerts = Array.from({ length: 30 }, (_, i) => alert({ service: `${huge}${i}`, severity: huge, team: '&'.repeat(5000) }, { summary: huge, runbook_url: `https://r.example/${huge}` }));
-    const page = groupMessage(notice(alerts, { groupLabels: { alertname: 'HighErrorRatio', service: huge, team: '<'.repeat(20_000) }, receiver: huge }));
+    const alerts = Array.from({ length: 30 }, (_, i) =>
+      alert(
+        { service: `${huge}${i}`, severity: huge, team: '&'.repeat(5000) },
+        { summary: huge, runbook_url: `https://r.example/${huge}` },
+      ),
+    );
+    const page = groupMessage(
+      notice(alerts, { groupLabels: { alertname: 'HighErrorRatio', service: huge, team: '<'.repeat(20_000) }, receiver: huge }),
+    );
     expect(page.text.length).toBeLessThanOrEqual(SLACK_LIMITS.messageText);
     expect(page.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
-    for (const b of page.blocks as Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<{ text: string }> }>) {
+    for (const b of page.blocks as Array<{
+      type: string;
+      text?: { text: string };
+      fields?: Array<{ text: string }>;
+      elements?: Array<{ text: string }>;
+    }>) {
       if (b.type === 'header') expect(b.text!.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
       if (b.type === 'section' && b.text) expect(b.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
       for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);

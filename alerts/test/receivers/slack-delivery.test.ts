@@ -8,9 +8,21 @@ import { FakeSlack, type FakeSlackOptions, present } from '@shopscope/testkit';
 import { quietLogger } from '../support/harness.ts';
 
 const notice = (summary: string, labels: Record<string, string> = {}): GroupNotice => ({
-  reason: 'firing', groupKey: `0:{"alertname":"Down","service":"cart"}`, groupLabels: { alertname: 'Down', service: 'cart' }, receiver: 'oncall',
-  firing: [{ fingerprint: 'f1', labels: { alertname: 'Down', service: 'cart', severity: 'page', ...labels }, annotations: { summary, runbook_url: 'https://runbooks.example/down' }, value: 1, activeAt: Date.now() }],
-  resolved: [], at: Date.now(),
+  reason: 'firing',
+  groupKey: `0:{"alertname":"Down","service":"cart"}`,
+  groupLabels: { alertname: 'Down', service: 'cart' },
+  receiver: 'oncall',
+  firing: [
+    {
+      fingerprint: 'f1',
+      labels: { alertname: 'Down', service: 'cart', severity: 'page', ...labels },
+      annotations: { summary, runbook_url: 'https://runbooks.example/down' },
+      value: 1,
+      activeAt: Date.now(),
+    },
+  ],
+  resolved: [],
+  at: Date.now(),
 });
 
 /** The deliver stage alone, against the fake Slack: the outbox in memory, one post queued. */
@@ -19,22 +31,44 @@ async function setUp(options: { slack?: FakeSlackOptions; timeoutMs?: number; ma
   const store = new StateStore(':memory:');
   const metrics = createMetrics();
   const transport = new SlackTransport('xoxb-test', slack.apiUrl, options.timeoutMs ?? 2000, options.maxRetryAfterMs);
-  const worker = new DeliveryWorker(store, () => ({ primary: transport }), { ratePerChannel: 50, backoffInitialMs: 100, backoffMaxMs: 400, undeliverableAfterMs: 60_000 }, metrics, quietLogger);
+  const worker = new DeliveryWorker(
+    store,
+    () => ({ primary: transport }),
+    { ratePerChannel: 50, backoffInitialMs: 100, backoffMaxMs: 400, undeliverableAfterMs: 60_000 },
+    metrics,
+    quietLogger,
+  );
   const enqueue = (n: GroupNotice, kind: 'post' | 'update' = 'post', threadId?: number) => {
     const thread = threadId ?? store.createThread(n.groupKey, 'oncall', '#alerts', Date.now());
-    const id = store.enqueueDelivery({ threadId: thread, receiver: 'oncall', channel: '#alerts', kind, reason: n.reason, payload: groupMessage(n), nextAttemptAt: Date.now(), createdAt: Date.now(), groupKey: n.groupKey });
+    const id = store.enqueueDelivery({
+      threadId: thread,
+      receiver: 'oncall',
+      channel: '#alerts',
+      kind,
+      reason: n.reason,
+      payload: groupMessage(n),
+      nextAttemptAt: Date.now(),
+      createdAt: Date.now(),
+      groupKey: n.groupKey,
+    });
     worker.nudge();
     return { thread, id };
   };
   const delivery = (id: number) => store.listDeliveries().find((d) => d.id === id)!;
   worker.start();
-  const stop = async () => { await worker.stop(); await slack.stop(); store.close(); };
+  const stop = async () => {
+    await worker.stop();
+    await slack.stop();
+    store.close();
+  };
   return { slack, store, transport, worker, enqueue, delivery, metrics, stop };
 }
 
 describe('Slack delivery across ambiguous failures and refusals', () => {
   const running: Array<() => Promise<void>> = [];
-  afterEach(async () => { for (const stop of running.splice(0)) await stop(); });
+  afterEach(async () => {
+    for (const stop of running.splice(0)) await stop();
+  });
   const topLevel = (slack: FakeSlack) => slack.messages.filter((m) => !m.threadTs && m.metadata);
 
   for (const [what, fault] of [
@@ -47,7 +81,9 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
       running.push(run.stop);
       run.slack.failNext('chat.postMessage', fault);
       const { id } = run.enqueue(notice('cart is down'));
-      const sent = await vi.waitFor(() => present('delivery recorded', run.delivery(id).status === 'sent' && run.delivery(id)), { timeout: 10_000 });
+      const sent = await vi.waitFor(() => present('delivery recorded', run.delivery(id).status === 'sent' && run.delivery(id)), {
+        timeout: 10_000,
+      });
       await new Promise((r) => setTimeout(r, 500));
       expect(topLevel(run.slack)).toHaveLength(1);
       expect(sent.ts).toBe(topLevel(run.slack)[0]?.ts);
@@ -55,7 +91,15 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
       const lookup = run.slack.callsOf('conversations.history')[0];
       expect(lookup?.params.include_all_metadata).toBe(true);
       // the marker: one group, one firing
-      expect(topLevel(run.slack)[0]?.metadata).toEqual({ event_type: 'shopscope_alert', event_payload: expect.objectContaining({ group_key: notice('').groupKey, firing_id: 1, fired_at: expect.any(Number), delivery_id: id }) });
+      expect(topLevel(run.slack)[0]?.metadata).toEqual({
+        event_type: 'shopscope_alert',
+        event_payload: expect.objectContaining({
+          group_key: notice('').groupKey,
+          firing_id: 1,
+          fired_at: expect.any(Number),
+          delivery_id: id,
+        }),
+      });
     });
   }
 
@@ -75,7 +119,14 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     run.slack.failNext('chat.postMessage', { status: 503, applied: true });
     run.slack.failNext('conversations.history', { status: 503 }); // the first look-up fails: people keep talking meanwhile
     const { id } = run.enqueue(notice('cart is down'));
-    await vi.waitFor(() => present('the 5xx', run.slack.calls.find((c) => c.method === 'conversations.history')), { timeout: 20_000 });
+    await vi.waitFor(
+      () =>
+        present(
+          'the 5xx',
+          run.slack.calls.find((c) => c.method === 'conversations.history'),
+        ),
+      { timeout: 20_000 },
+    );
     run.slack.addMessages('C0ALERTS', 450);
     await vi.waitFor(() => present('sent', run.delivery(id).status === 'sent'), { timeout: 10_000 });
     expect(topLevel(run.slack)).toHaveLength(1);
@@ -115,7 +166,7 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     expect(message?.edits).toBe(1);
   });
 
-  it('gets a page with huge label values through Slack\'s block validation', async () => {
+  it("gets a page with huge label values through Slack's block validation", async () => {
     const run = await setUp();
     running.push(run.stop);
     const huge = '<&>'.repeat(3000);
@@ -130,7 +181,14 @@ describe('Slack delivery across ambiguous failures and refusals', () => {
     running.push(run.stop);
     run.slack.failNext('chat.postMessage', { status: 429, retryAfter: 86_400 });
     const { id } = run.enqueue(notice('cart is down'));
-    const limited = await vi.waitFor(() => present('429', run.slack.calls.find((c) => c.status === 429)), { timeout: 20_000 });
+    const limited = await vi.waitFor(
+      () =>
+        present(
+          '429',
+          run.slack.calls.find((c) => c.status === 429),
+        ),
+      { timeout: 20_000 },
+    );
     await vi.waitFor(() => present('sent after the cap', run.delivery(id).status === 'sent'), { timeout: 5000 });
     const post = run.slack.callsOf('chat.postMessage')[0]!;
     expect(post.at - limited.at).toBeGreaterThanOrEqual(950);

@@ -24,11 +24,16 @@ describe('shipped rules', () => {
   it('every alerting rule of a Prometheus rule file is exercised by a promtool test', () => {
     const tested = new Set<string>();
     for (const f of readdirSync(TESTS)) {
-      const doc = parse(readFileSync(`${TESTS}/${f}`, 'utf8')) as { tests: Array<{ alert_rule_test?: Array<{ alertname: string; exp_alerts: unknown[] }> }> };
+      const doc = parse(readFileSync(`${TESTS}/${f}`, 'utf8')) as {
+        tests: Array<{ alert_rule_test?: Array<{ alertname: string; exp_alerts: unknown[] }> }>;
+      };
       for (const t of doc.tests) for (const a of t.alert_rule_test ?? []) if (a.exp_alerts.length > 0) tested.add(a.alertname);
     }
-    const shipped = readdirSync(RULES).filter((f) => f.endsWith('.rules.yml'))
-      .flatMap((f) => parseRuleFile(`${RULES}/${f}`, 60_000).groups.flatMap((g) => g.rules.filter((r) => r.kind === 'alert').map((r) => r.name)));
+    const shipped = readdirSync(RULES)
+      .filter((f) => f.endsWith('.rules.yml'))
+      .flatMap((f) =>
+        parseRuleFile(`${RULES}/${f}`, 60_000).groups.flatMap((g) => g.rules.filter((r) => r.kind === 'alert').map((r) => r.name)),
+      );
     expect(shipped.length).toBeGreaterThan(8);
     expect(shipped.filter((name) => !tested.has(name))).toEqual([]);
   });
@@ -39,7 +44,9 @@ describe('shipped rules', () => {
       expect(problems).toEqual([]);
       for (const rule of groups.flatMap((g) => g.rules)) {
         if (rule.kind !== 'alert') continue;
-        expect(Object.keys(rule.annotations), `${f} ${rule.name}`).toEqual(expect.arrayContaining(['summary', 'runbook_url', 'dashboard_url']));
+        expect(Object.keys(rule.annotations), `${f} ${rule.name}`).toEqual(
+          expect.arrayContaining(['summary', 'runbook_url', 'dashboard_url']),
+        );
         expect(['page', 'ticket']).toContain(rule.labels.severity);
       }
     }

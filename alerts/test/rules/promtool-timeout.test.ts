@@ -20,7 +20,11 @@ describe('a hung promtool', () => {
   });
   it('is given up on after the timeout: the rules load unchecked, saying why', async () => {
     const started = Date.now();
-    const loaded = await loadRules([join(dir, 'a.rules.yml')], { defaultIntervalMs: 60_000, promqlChecker: 'promtool', promtoolTimeoutMs: 500 });
+    const loaded = await loadRules([join(dir, 'a.rules.yml')], {
+      defaultIntervalMs: 60_000,
+      promqlChecker: 'promtool',
+      promtoolTimeoutMs: 500,
+    });
     expect(Date.now() - started).toBeLessThan(3000);
     expect(loaded.groups.map((g) => g.name)).toEqual(['a']);
     expect(loaded.unchecked).toEqual(['promql']);

@@ -15,7 +15,9 @@ export class FakePrometheus {
   constructor(private readonly prefix = '') {}
 
   /** Makes `expr` return these series (value 1), or nothing when called with none. */
-  set(expr: string, ...labelSets: Array<Record<string, string>>): void { this.series.set(expr, labelSets); }
+  set(expr: string, ...labelSets: Array<Record<string, string>>): void {
+    this.series.set(expr, labelSets);
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -25,10 +27,14 @@ export class FakePrometheus {
         const url = new URL(req.url ?? '/', 'http://x');
         this.paths.push(url.pathname);
         const params = new URLSearchParams(req.method === 'POST' ? Buffer.concat(chunks).toString('utf8') : url.search);
-        const answer = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+        const answer = (status: number, body: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        };
         if (url.pathname === `${this.prefix}/api/v1/query` || url.pathname === `${this.prefix}/select/logsql/stats_query`) {
           const expr = params.get('query') ?? '';
-          if (expr.includes('(((')) return answer(400, { status: 'error', errorType: 'bad_data', error: 'parse error: unclosed left parenthesis' });
+          if (expr.includes('((('))
+            return answer(400, { status: 'error', errorType: 'bad_data', error: 'parse error: unclosed left parenthesis' });
           const time = Number(params.get('time') ?? 0);
           const result = (this.series.get(expr) ?? []).map((metric) => ({ metric, value: [time, '1'] }));
           return answer(200, { status: 'success', data: { resultType: 'vector', result } });
@@ -43,6 +49,9 @@ export class FakePrometheus {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => { this.server?.close(() => resolve()); this.server?.closeAllConnections(); });
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => resolve());
+      this.server?.closeAllConnections();
+    });
   }
 }

@@ -12,7 +12,15 @@ export function usePrometheus(): { metrics: MetricServer; prometheus: () => Runn
     await metrics.start();
     metrics.set('shopscope_test_ready', {}, 1);
     prometheus = await startPrometheus([metrics.target]);
-    await vi.waitFor(async () => present('first scrape', (await getJson<{ data: { result: unknown[] } }>(`${prometheus?.url}/api/v1/query?query=shopscope_test_ready`)).data.result.length > 0), { timeout: 20_000 });
+    await vi.waitFor(
+      async () =>
+        present(
+          'first scrape',
+          (await getJson<{ data: { result: unknown[] } }>(`${prometheus?.url}/api/v1/query?query=shopscope_test_ready`)).data.result
+            .length > 0,
+        ),
+      { timeout: 20_000 },
+    );
   });
   afterAll(async () => {
     await prometheus?.stop();
@@ -21,10 +29,18 @@ export function usePrometheus(): { metrics: MetricServer; prometheus: () => Runn
   return { metrics, prometheus: () => prometheus as RunningPrometheus };
 }
 
-export interface Running { evaluator: Evaluator; slack: FakeSlack; files: ReturnType<typeof scratch>; stop(): Promise<void> }
+export interface Running {
+  evaluator: Evaluator;
+  slack: FakeSlack;
+  files: ReturnType<typeof scratch>;
+  stop(): Promise<void>;
+}
 
 /** A rule on one metric: fires after `for` while the metric is 1. */
-export function flagRule(metric: string, options: { alert?: string; for?: string; by?: string; keepFiringFor?: string; labels?: Record<string, string> } = {}): string {
+export function flagRule(
+  metric: string,
+  options: { alert?: string; for?: string; by?: string; keepFiringFor?: string; labels?: Record<string, string> } = {},
+): string {
   const by = options.by ?? 'service';
   return `
 groups:
@@ -56,15 +72,34 @@ receivers:
 `;
 }
 
-export async function startWithSlack(prometheusUrl: string, rules: string, policy: string, options: Partial<EvaluatorOptions> = {}, slackOptions: FakeSlackOptions = {}): Promise<Running> {
+export async function startWithSlack(
+  prometheusUrl: string,
+  rules: string,
+  policy: string,
+  options: Partial<EvaluatorOptions> = {},
+  slackOptions: FakeSlackOptions = {},
+): Promise<Running> {
   const slack = await new FakeSlack(slackOptions).start();
   const files = scratch({ 'test.rules.yml': rules }, policy);
   const evaluator = await start({
-    rulesDir: files.rulesDir, policy: files.policy, stateFile: files.stateFile, prometheusUrl,
-    slackToken: 'xoxb-test', slackApiUrl: slack.apiUrl, backoffInitialMs: 200, backoffMaxMs: 1000, ...options,
+    rulesDir: files.rulesDir,
+    policy: files.policy,
+    stateFile: files.stateFile,
+    prometheusUrl,
+    slackToken: 'xoxb-test',
+    slackApiUrl: slack.apiUrl,
+    backoffInitialMs: 200,
+    backoffMaxMs: 1000,
+    ...options,
   });
   return {
-    evaluator, slack, files,
-    async stop() { await evaluator.stop(); await slack.stop(); files.cleanup(); },
+    evaluator,
+    slack,
+    files,
+    async stop() {
+      await evaluator.stop();
+      await slack.stop();
+      files.cleanup();
+    },
   };
 }

@@ -15,19 +15,49 @@ const errors = `${app} exception.type:*`;
 
 export function frontendBoard(): dashboardTypes.Dashboard {
   return newBoard(uids.frontend, 'Frontend', "What shoppers' browsers see: web vitals and browser errors per page.")
-    .withPanel(tablePanel({
-      title: 'Web vitals per page (p75)',
-      description: `75th percentile of each web vital (TTFB, FCP, LCP, INP in milliseconds; CLS a score) per page. ${notReporting}`,
-      source: victoriaLogs, w: 24, h: 8,
-      targets: [logsql('A', `${vitals} | stats by (url.full, measurement.name) quantile(0.75, measurement.value) as p75`, 'stats')],
-    }))
-    .withPanel(logStatsTimeSeriesPanel({ title: 'Page load vitals p75 over time', description: `TTFB and FCP of page loads, 75th percentile. ${notReporting}`, w: 12, h: 8, unit: 'ms' },
-      `${vitals} measurement.name:in(ttfb, fcp, lcp) | stats by (measurement.name) quantile(0.75, measurement.value) as p75`, '{{measurement.name}}'))
-    .withPanel(barPanel({
-      title: 'Browser errors per page', description: 'Uncaught errors, rejections and console.error lines the browsers reported, per page. Empty unless a page throws.',
-      source: victoriaLogs, w: 12, h: 8,
-      targets: [logsql('A', `${errors} | stats by (url.full) count() as errors`, 'stats', '{{url.full}}')],
-    }))
-    .withPanel(logLinesPanel({ title: 'Browser errors', description: 'The errors themselves, with their stack, page and session. Empty unless a page throws.', w: 24, h: 8 }, errors))
+    .withPanel(
+      tablePanel({
+        title: 'Web vitals per page (p75)',
+        description: `75th percentile of each web vital (TTFB, FCP, LCP, INP in milliseconds; CLS a score) per page. ${notReporting}`,
+        source: victoriaLogs,
+        w: 24,
+        h: 8,
+        targets: [logsql('A', `${vitals} | stats by (url.full, measurement.name) quantile(0.75, measurement.value) as p75`, 'stats')],
+      }),
+    )
+    .withPanel(
+      logStatsTimeSeriesPanel(
+        {
+          title: 'Page load vitals p75 over time',
+          description: `TTFB and FCP of page loads, 75th percentile. ${notReporting}`,
+          w: 12,
+          h: 8,
+          unit: 'ms',
+        },
+        `${vitals} measurement.name:in(ttfb, fcp, lcp) | stats by (measurement.name) quantile(0.75, measurement.value) as p75`,
+        '{{measurement.name}}',
+      ),
+    )
+    .withPanel(
+      barPanel({
+        title: 'Browser errors per page',
+        description: 'Uncaught errors, rejections and console.error lines the browsers reported, per page. Empty unless a page throws.',
+        source: victoriaLogs,
+        w: 12,
+        h: 8,
+        targets: [logsql('A', `${errors} | stats by (url.full) count() as errors`, 'stats', '{{url.full}}')],
+      }),
+    )
+    .withPanel(
+      logLinesPanel(
+        {
+          title: 'Browser errors',
+          description: 'The errors themselves, with their stack, page and session. Empty unless a page throws.',
+          w: 24,
+          h: 8,
+        },
+        errors,
+      ),
+    )
     .build();
 }

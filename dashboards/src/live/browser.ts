@@ -9,8 +9,15 @@ export async function browseStorefront(gateway: string): Promise<void> {
     const page = await browser.newPage();
     await page.goto(gateway);
     await page.locator('#product-list li').first().waitFor({ timeout: 30_000 });
-    const errorSent = page.waitForRequest((request) => request.url().endsWith('/v1/logs') && (request.postData() ?? '').includes('dashboards live check'), { timeout: 20_000 });
-    await page.evaluate(() => setTimeout(() => { throw new Error('dashboards live check: an error on the page'); }));
+    const errorSent = page.waitForRequest(
+      (request) => request.url().endsWith('/v1/logs') && (request.postData() ?? '').includes('dashboards live check'),
+      { timeout: 20_000 },
+    );
+    await page.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('dashboards live check: an error on the page');
+      }),
+    );
     await errorSent;
     // hiding the page makes Faro report the vitals it holds back until then (LCP, CLS)
     await page.close({ runBeforeUnload: true });

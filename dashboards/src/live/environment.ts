@@ -54,7 +54,9 @@ async function everyServiceScraped(ports: Ports, timeoutMs = 30_000): Promise<vo
   const deadline = Date.now() + timeoutMs;
   let missing: string[] = [...serviceNames];
   while (Date.now() < deadline) {
-    const response = await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/query?query=${encodeURIComponent('up{job="shop"} == 1')}`).catch(() => undefined);
+    const response = await fetch(
+      `http://127.0.0.1:${ports.prometheus}/api/v1/query?query=${encodeURIComponent('up{job="shop"} == 1')}`,
+    ).catch(() => undefined);
     const body = (await response?.json().catch(() => undefined)) as { data?: { result?: { metric: { service?: string } }[] } } | undefined;
     const scraped = new Set((body?.data?.result ?? []).map((r) => r.metric.service));
     missing = serviceNames.filter((name) => !scraped.has(name));

@@ -10,7 +10,15 @@ export function panelTable(outcomes: PanelOutcome[], skipped: Map<PanelOutcome, 
     for (const q of outcome.queries) {
       const reason = skipped.get(outcome);
       const condition = emptyUnless(outcome.panel);
-      const data = reason ? `skipped: ${reason}` : q.error ? `error: ${q.error}` : q.rows > 0 ? 'yes' : condition ? `no (empty unless ${condition})` : 'no';
+      const data = reason
+        ? `skipped: ${reason}`
+        : q.error
+          ? `error: ${q.error}`
+          : q.rows > 0
+            ? 'yes'
+            : condition
+              ? `no (empty unless ${condition})`
+              : 'no';
       lines.push(`| ${cell(outcome.board.title)} | ${cell(outcome.panel.title)} | \`${cell(q.query)}\` | ${q.rows} | ${cell(data)} |`);
     }
   }

@@ -45,10 +45,14 @@ export function expandedExpr(target: Target, ctx: Pick<QueryContext, 'macros' | 
 
 export function answerRows(answer: QueryAnswer): number {
   switch (answer.kind) {
-    case 'series': return answer.series.length;
-    case 'logs': return answer.lines.length;
-    case 'traces': return answer.traces.length;
-    case 'edges': return answer.edges.length;
+    case 'series':
+      return answer.series.length;
+    case 'logs':
+      return answer.lines.length;
+    case 'traces':
+      return answer.traces.length;
+    case 'edges':
+      return answer.edges.length;
   }
 }
 
@@ -59,13 +63,19 @@ async function getJson<T>(url: string, what: string): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-type PromMatrix = { status: string; error?: string; data: { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] } };
+type PromMatrix = {
+  status: string;
+  error?: string;
+  data: { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] };
+};
 
 function toSeries(body: PromMatrix): Series[] {
   if (body.status !== 'success') throw new Error(body.error ?? 'query failed');
   return body.data.result.map((r) => ({
     labels: r.metric,
-    points: (r.values ?? (r.value ? [r.value] : [])).map(([t, v]) => [t * 1000, Number.isFinite(Number(v)) ? Number(v) : null] as [number, number | null]),
+    points: (r.values ?? (r.value ? [r.value] : [])).map(
+      ([t, v]) => [t * 1000, Number.isFinite(Number(v)) ? Number(v) : null] as [number, number | null],
+    ),
   }));
 }
 
@@ -80,7 +90,10 @@ async function prometheusQuery(target: Target, ctx: QueryContext): Promise<Query
   const series = toSeries(await getJson<PromMatrix>(url, 'prometheus'));
   let exemplars = 0;
   if (target.exemplar) {
-    const body = await getJson<{ data: { exemplars: unknown[] }[] }>(`${base}/query_exemplars?${new URLSearchParams({ query, start: String(start), end: String(end) })}`, 'prometheus exemplars');
+    const body = await getJson<{ data: { exemplars: unknown[] }[] }>(
+      `${base}/query_exemplars?${new URLSearchParams({ query, start: String(start), end: String(end) })}`,
+      'prometheus exemplars',
+    );
     exemplars = body.data.reduce((n, s) => n + s.exemplars.length, 0);
   }
   return { kind: 'series', series, exemplars };
@@ -93,15 +106,41 @@ async function logsQuery(target: Target, ctx: QueryContext): Promise<QueryAnswer
   const end = new Date(ctx.range.toMs).toISOString();
   switch (target.queryType) {
     case 'instant': {
-      const response = await fetch(`${base}/query?${new URLSearchParams({ query, start, end, limit: '100' })}`, { signal: AbortSignal.timeout(15_000) });
+      const response = await fetch(`${base}/query?${new URLSearchParams({ query, start, end, limit: '100' })}`, {
+        signal: AbortSignal.timeout(15_000),
+      });
       const text = await response.text();
       if (!response.ok) throw new Error(`victorialogs answered ${response.status}: ${text.slice(0, 300)}`);
-      return { kind: 'logs', lines: text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>) };
+      return {
+        kind: 'logs',
+        lines: text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, string>),
+      };
     }
     case 'stats':
-      return { kind: 'series', exemplars: 0, series: toSeries(await getJson<PromMatrix>(`${base}/stats_query?${new URLSearchParams({ query: `_time:${ctx.macros.rangeSeconds}s ${query}`, time: end })}`, 'victorialogs')) };
+      return {
+        kind: 'series',
+        exemplars: 0,
+        series: toSeries(
+          await getJson<PromMatrix>(
+            `${base}/stats_query?${new URLSearchParams({ query: `_time:${ctx.macros.rangeSeconds}s ${query}`, time: end })}`,
+            'victorialogs',
+          ),
+        ),
+      };
     case 'statsRange':
-      return { kind: 'series', exemplars: 0, series: toSeries(await getJson<PromMatrix>(`${base}/stats_query_range?${new URLSearchParams({ query, start, end, step: `${ctx.macros.stepSeconds}s` })}`, 'victorialogs')) };
+      return {
+        kind: 'series',
+        exemplars: 0,
+        series: toSeries(
+          await getJson<PromMatrix>(
+            `${base}/stats_query_range?${new URLSearchParams({ query, start, end, step: `${ctx.macros.stepSeconds}s` })}`,
+            'victorialogs',
+          ),
+        ),
+      };
     default:
       throw new Error(`unsupported VictoriaLogs query type ${target.queryType}`);
   }
@@ -116,7 +155,15 @@ export function logfmtToJson(tags: string): string {
 
 interface JaegerTrace {
   traceID: string;
-  spans: { spanID: string; operationName: string; startTime: number; duration: number; processID: string; references?: unknown[]; tags?: { key: string; value: unknown }[] }[];
+  spans: {
+    spanID: string;
+    operationName: string;
+    startTime: number;
+    duration: number;
+    processID: string;
+    references?: unknown[];
+    tags?: { key: string; value: unknown }[];
+  }[];
   processes: Record<string, { serviceName: string }>;
 }
 
@@ -124,7 +171,9 @@ async function jaegerQuery(target: Target, ctx: QueryContext): Promise<QueryAnsw
   const base = `http://127.0.0.1:${ctx.ports.jaegerQuery}/api`;
   if (target.queryType === 'dependencyGraph') {
     const body = await getJson<{ data?: { parent: string; child: string; callCount: number }[] }>(
-      `${base}/dependencies?${new URLSearchParams({ endTs: String(ctx.range.toMs), lookback: String(ctx.range.toMs - ctx.range.fromMs) })}`, 'jaeger');
+      `${base}/dependencies?${new URLSearchParams({ endTs: String(ctx.range.toMs), lookback: String(ctx.range.toMs - ctx.range.fromMs) })}`,
+      'jaeger',
+    );
     return { kind: 'edges', edges: body.data ?? [] };
   }
   if (target.queryType !== 'search') throw new Error(`unsupported Jaeger query type ${target.queryType}`);
@@ -158,9 +207,13 @@ async function jaegerQuery(target: Target, ctx: QueryContext): Promise<QueryAnsw
 
 export function runQuery(target: Target, ctx: QueryContext): Promise<QueryAnswer> {
   switch (target.datasource?.type) {
-    case 'prometheus': return prometheusQuery(target, ctx);
-    case 'victoriametrics-logs-datasource': return logsQuery(target, ctx);
-    case 'jaeger': return jaegerQuery(target, ctx);
-    default: return Promise.reject(new Error(`no live runner for data source ${target.datasource?.type}`));
+    case 'prometheus':
+      return prometheusQuery(target, ctx);
+    case 'victoriametrics-logs-datasource':
+      return logsQuery(target, ctx);
+    case 'jaeger':
+      return jaegerQuery(target, ctx);
+    default:
+      return Promise.reject(new Error(`no live runner for data source ${target.datasource?.type}`));
   }
 }

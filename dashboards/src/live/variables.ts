@@ -38,7 +38,13 @@ async function promLabelValues(ports: Ports, query: string, range: TimeRange): P
 }
 
 async function logsFieldValues(ports: Ports, field: string, query: string, range: TimeRange): Promise<string[]> {
-  const params = new URLSearchParams({ query, field, start: String(Math.floor(range.fromMs / 1000)), end: String(Math.ceil(range.toMs / 1000)), limit: '100' });
+  const params = new URLSearchParams({
+    query,
+    field,
+    start: String(Math.floor(range.fromMs / 1000)),
+    end: String(Math.ceil(range.toMs / 1000)),
+    limit: '100',
+  });
   const response = await fetch(`http://127.0.0.1:${ports.victoriaLogs}/select/logsql/field_values?${params}`);
   if (!response.ok) throw new Error(`victorialogs answered ${response.status}: ${await response.text()}`);
   const body = (await response.json()) as { values?: { value: string }[] };
@@ -51,7 +57,10 @@ export async function expandVariables(variables: VariableModel[], ports: Ports, 
   for (const variable of variables) {
     let options: string[];
     if (variable.type === 'custom' && typeof variable.query === 'string') {
-      options = variable.query.split(',').map((value) => value.trim()).filter(Boolean);
+      options = variable.query
+        .split(',')
+        .map((value) => value.trim())
+        .filter(Boolean);
     } else if (variable.datasource?.type === 'prometheus' && typeof variable.query === 'string') {
       options = await promLabelValues(ports, substituteVariables(variable.query, values), range);
     } else if (variable.datasource?.type === 'victoriametrics-logs-datasource' && typeof variable.query === 'object') {

@@ -22,7 +22,9 @@ export const previewsDir = fileURLToPath(new URL('../../previews', import.meta.u
 /** A stack on the usual ports that has scraped the shop: the demo (`npm start`) is running. */
 async function usualStackRuns(ports: Ports): Promise<boolean> {
   try {
-    const response = await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/query?query=${encodeURIComponent('sum(up{job="shop"})')}`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/query?query=${encodeURIComponent('sum(up{job="shop"})')}`, {
+      signal: AbortSignal.timeout(2_000),
+    });
     const body = (await response.json()) as { data?: { result?: { value: [number, string] }[] } };
     return Number(body.data?.result?.[0]?.value[1] ?? 0) > 0;
   } catch {
@@ -43,7 +45,10 @@ export async function writePreviews(ports: Ports, range: TimeRange, dir = previe
     writeFileSync(join(dir, `${board.uid}.png`), drawBoard(board, outcomes, range));
     all.push(...outcomes);
   }
-  writeFileSync(join(dir, 'panels.md'), `# What each panel's queries returned\n\nWritten by \`npm run dashboards:preview\` with the pictures.\n\n${panelTable(all)}`);
+  writeFileSync(
+    join(dir, 'panels.md'),
+    `# What each panel's queries returned\n\nWritten by \`npm run dashboards:preview\` with the pictures.\n\n${panelTable(all)}`,
+  );
   return all;
 }
 
@@ -57,7 +62,9 @@ async function main(): Promise<void> {
     console.log(panelTable(outcomes));
     return;
   }
-  console.log(`${ownStack ? '--own-stack' : 'no stack with the shop on the usual ports (`npm start` runs one)'}: starting a stack and a shop of our own on moved ports`);
+  console.log(
+    `${ownStack ? '--own-stack' : 'no stack with the shop on the usual ports (`npm start` runs one)'}: starting a stack and a shop of our own on moved ports`,
+  );
   const live = await startLiveEnvironment('dashboards-preview');
   try {
     const fromMs = Date.now() - 5_000;
@@ -66,11 +73,18 @@ async function main(): Promise<void> {
     // shopping meanwhile, so the graphs do not end in a silence
     const until = Date.now() + 35_000;
     for (let n = 0; Date.now() < until; n++) {
-      await shop(live, n % 2 ? 'express' : 'control', n % 5 === 4 ? '4000000000000002' : '4242424242424242', `preview-steady-${n}-${Date.now()}`);
+      await shop(
+        live,
+        n % 2 ? 'express' : 'control',
+        n % 5 === 4 ? '4000000000000002' : '4242424242424242',
+        `preview-steady-${n}-${Date.now()}`,
+      );
       await new Promise((done) => setTimeout(done, 500));
     }
     // a browser on the storefront, for the Frontend board (skipped with a line when there is no Chromium)
-    await browseStorefront(live.gateway).catch((err: unknown) => console.log(`no browser visit, the Frontend board stays empty: ${err instanceof Error ? err.message : String(err)}`));
+    await browseStorefront(live.gateway).catch((err: unknown) =>
+      console.log(`no browser visit, the Frontend board stays empty: ${err instanceof Error ? err.message : String(err)}`),
+    );
     const outcomes = await writePreviews(live.ports, { fromMs, toMs: Date.now() });
     console.log(panelTable(outcomes));
   } finally {

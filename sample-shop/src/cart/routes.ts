@@ -72,7 +72,10 @@ export const cartRoutes: FastifyPluginAsync<CartRouteOptions> = async (app, { db
     );
     let products = new Map<string, CatalogProduct>();
     try {
-      products = await productsByIds<CatalogProduct>(catalog, lines.map((l) => l.product_id));
+      products = await productsByIds<CatalogProduct>(
+        catalog,
+        lines.map((l) => l.product_id),
+      );
     } catch {
       // catalog down: show the lines without prices
     }
@@ -139,7 +142,11 @@ export const cartRoutes: FastifyPluginAsync<CartRouteOptions> = async (app, { db
       await catalog.get(`/products/${encodeURIComponent(productId)}`);
       await db.transaction(async (tx) => {
         await lockCart(tx, id);
-        const changed = await tx.run('UPDATE cart_items SET quantity = ? WHERE cart_id = ? AND product_id = ?', [body.quantity, id, productId]);
+        const changed = await tx.run('UPDATE cart_items SET quantity = ? WHERE cart_id = ? AND product_id = ?', [
+          body.quantity,
+          id,
+          productId,
+        ]);
         if (changed === 0) await insertLine(tx, id, productId, body.quantity);
       });
     }

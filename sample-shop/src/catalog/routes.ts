@@ -55,7 +55,9 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRouteOptions> = async (app
   async function stockOf(ids: string[]): Promise<Record<string, number> | undefined> {
     if (ids.length === 0) return {};
     try {
-      const body = await inventory.get<{ stock: Record<string, number> }>(`/stock?ids=${ids.map(encodeURIComponent).join(',')}`, { timeoutMs: 2000 });
+      const body = await inventory.get<{ stock: Record<string, number> }>(`/stock?ids=${ids.map(encodeURIComponent).join(',')}`, {
+        timeoutMs: 2000,
+      });
       return body.stock;
     } catch {
       return undefined;
@@ -95,10 +97,11 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRouteOptions> = async (app
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     await slowQueryFault();
     const total = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM catalog_products ${clause}`, params))?.n ?? 0;
-    const rows = await db.all<ProductRow>(
-      `SELECT * FROM catalog_products ${clause} ORDER BY id LIMIT ? OFFSET ?`,
-      [...params, query.limit, query.offset],
-    );
+    const rows = await db.all<ProductRow>(`SELECT * FROM catalog_products ${clause} ORDER BY id LIMIT ? OFFSET ?`, [
+      ...params,
+      query.limit,
+      query.offset,
+    ]);
     const stock = await stockOf(rows.map((r) => r.id));
     return { items: rows.map((r) => present(r, stock)), total };
   });

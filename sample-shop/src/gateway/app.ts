@@ -29,7 +29,11 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
   await app.register(productRoutes, proxy);
   await app.register(cartRoutes, proxy);
   await app.register(checkoutRoutes, proxy);
-  await app.register(adminRoutes, { adminToken: config.adminToken, flags, inventory: new ServiceClient('inventory', config.urls.inventory) });
+  await app.register(adminRoutes, {
+    adminToken: config.adminToken,
+    flags,
+    inventory: new ServiceClient('inventory', config.urls.inventory),
+  });
   await app.register(storefrontRoutes);
   return app;
 }

@@ -48,11 +48,18 @@ export function loadBrowserTelemetry(env: NodeJS.ProcessEnv = process.env): { se
     environment: environmentOf(env),
     otlpUrl: otlpUrlOf(env).replace(/\/+$/, ''),
   };
-  const off = (problem: string) => ({ settings: { ...settings, enabled: false }, problem: `${problem}; the storefront's browser telemetry is off` });
+  const off = (problem: string) => ({
+    settings: { ...settings, enabled: false },
+    problem: `${problem}; the storefront's browser telemetry is off`,
+  });
   const switchValue = env.SHOPSCOPE_BROWSER_TELEMETRY || 'on';
-  if (switchValue !== 'on' && switchValue !== 'off') return off(`SHOPSCOPE_BROWSER_TELEMETRY="${switchValue.slice(0, 40)}" is not on or off`);
+  if (switchValue !== 'on' && switchValue !== 'off')
+    return off(`SHOPSCOPE_BROWSER_TELEMETRY="${switchValue.slice(0, 40)}" is not on or off`);
   if (switchValue === 'off') return { settings: { ...settings, enabled: false } };
-  if (!NAME.test(settings.serviceName)) return off(`SHOPSCOPE_STOREFRONT_SERVICE_NAME="${settings.serviceName.slice(0, 80)}" is not a service name (a letter, then letters, digits, . _ -)`);
+  if (!NAME.test(settings.serviceName))
+    return off(
+      `SHOPSCOPE_STOREFRONT_SERVICE_NAME="${settings.serviceName.slice(0, 80)}" is not a service name (a letter, then letters, digits, . _ -)`,
+    );
   if (!NAME.test(settings.environment)) return off(`the environment "${settings.environment.slice(0, 80)}" is not a plain name`);
   let url: URL | undefined;
   try {
@@ -61,7 +68,9 @@ export function loadBrowserTelemetry(env: NodeJS.ProcessEnv = process.env): { se
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
-    return off(`the browser's OTLP URL "${settings.otlpUrl.slice(0, 80)}" (SHOPSCOPE_BROWSER_OTLP_URL or SHOPSCOPE_OTLP_HTTP_PORT) is not an http(s) URL`);
+    return off(
+      `the browser's OTLP URL "${settings.otlpUrl.slice(0, 80)}" (SHOPSCOPE_BROWSER_OTLP_URL or SHOPSCOPE_OTLP_HTTP_PORT) is not an http(s) URL`,
+    );
   }
   return { settings };
 }

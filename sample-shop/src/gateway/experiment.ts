@@ -14,7 +14,9 @@ export const experimentHeader = 'x-experiment-checkout-flow';
 export function variantFor(request: Pick<FastifyRequest, 'ip' | 'headers'>): string {
   const chosen = request.headers[experimentHeader];
   if (typeof chosen === 'string' && (checkoutExperiment.variants as readonly string[]).includes(chosen)) return chosen;
-  const digest = createHash('sha1').update(`${request.ip}|${request.headers['user-agent'] ?? ''}`).digest();
+  const digest = createHash('sha1')
+    .update(`${request.ip}|${request.headers['user-agent'] ?? ''}`)
+    .digest();
   return checkoutExperiment.variants[digest[0]! % checkoutExperiment.variants.length]!;
 }
 

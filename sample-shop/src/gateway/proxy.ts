@@ -28,7 +28,11 @@ const forwardedHeaders = ['content-type', 'idempotency-key', 'accept-language'] 
 export function proxyRoutes(service: ServiceName, routes: readonly ProxiedRoute[]): FastifyPluginAsync<ProxyOptions> {
   return async (app, options) => {
     for (const route of routes) {
-      app.route({ method: route.method, url: route.path, handler: async (request, reply) => relay(service, route, options, request, reply) });
+      app.route({
+        method: route.method,
+        url: route.path,
+        handler: async (request, reply) => relay(service, route, options, request, reply),
+      });
     }
   };
 }

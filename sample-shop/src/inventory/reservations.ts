@@ -42,10 +42,11 @@ export async function reserve(db: Db, orderId: string, items: ReservationItem[])
     const existing = await load(tx, orderId);
     if (existing) return existing;
     for (const [productId, quantity] of lines) {
-      const changed = await tx.run(
-        'UPDATE inventory_stock SET available = available - ? WHERE product_id = ? AND available >= ?',
-        [quantity, productId, quantity],
-      );
+      const changed = await tx.run('UPDATE inventory_stock SET available = available - ? WHERE product_id = ? AND available >= ?', [
+        quantity,
+        productId,
+        quantity,
+      ]);
       if (changed === 0) {
         const known = await tx.get('SELECT 1 AS x FROM inventory_stock WHERE product_id = ?', [productId]);
         if (!known) throw new ShopError('product_not_found', `no stock record for product ${productId}`);
@@ -75,7 +76,8 @@ export async function commit(db: Db, orderId: string): Promise<Reservation> {
   return db.transaction(async (tx) => {
     const existing = await load(tx, orderId);
     if (!existing) throw new ShopError('not_found', `no reservation for order ${orderId}`);
-    if (existing.status === 'released') throw new ShopError('reservation_conflict', `reservation for order ${orderId} was already released`);
+    if (existing.status === 'released')
+      throw new ShopError('reservation_conflict', `reservation for order ${orderId} was already released`);
     if (existing.status === 'reserved') {
       await tx.run("UPDATE inventory_reservations SET status = 'committed', updated_at = ? WHERE order_id = ?", [Date.now(), orderId]);
     }
@@ -100,7 +102,8 @@ export async function release(db: Db, orderId: string): Promise<Reservation> {
       ]);
       return { orderId, status: 'released', items: [] };
     }
-    if (existing.status === 'committed') throw new ShopError('reservation_conflict', `reservation for order ${orderId} is already committed`);
+    if (existing.status === 'committed')
+      throw new ShopError('reservation_conflict', `reservation for order ${orderId} is already committed`);
     if (existing.status === 'reserved') {
       const changed = await tx.run(
         "UPDATE inventory_reservations SET status = 'released', updated_at = ? WHERE order_id = ? AND status = 'reserved'",

@@ -32,7 +32,11 @@ export const checkoutBody = z
 
 export type CheckoutInput = z.infer<typeof checkoutBody>;
 
-export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 export interface CheckoutResult {
   orderId: string;
@@ -63,10 +67,16 @@ interface CatalogProduct {
 export function resultOf(order: OrderRow): CheckoutResult {
   if (order.status === 'confirmed') return { orderId: order.id, status: 'confirmed', total: money(order.total_cents) };
   if (order.status === 'payment_failed') {
-    return { orderId: order.id, status: 'payment_failed', total: money(order.total_cents), failureReason: order.failure_code ?? 'payment_failed' };
+    return {
+      orderId: order.id,
+      status: 'payment_failed',
+      total: money(order.total_cents),
+      failureReason: order.failure_code ?? 'payment_failed',
+    };
   }
   if (order.status === 'failed') {
-    const code: ErrorCode = order.failure_code && order.failure_code in errorCodes ? (order.failure_code as ErrorCode) : 'service_unavailable';
+    const code: ErrorCode =
+      order.failure_code && order.failure_code in errorCodes ? (order.failure_code as ErrorCode) : 'service_unavailable';
     throw new ShopError(code, `checkout failed: ${order.failure_code ?? 'unknown'}`, { orderId: order.id });
   }
   throw new ShopError('checkout_in_progress', 'this checkout is still being processed; retry shortly', { orderId: order.id });
@@ -124,7 +134,10 @@ export class Checkout {
     const cart = await this.deps.cart.get<CartView>(`/carts/${encodeURIComponent(cartId)}`);
     if (cart.status !== 'open') throw new ShopError('cart_closed', `cart ${cartId} is already checked out`);
     if (cart.items.length === 0) throw new ShopError('cart_empty', 'the cart is empty');
-    const products = await productsByIds<CatalogProduct>(this.deps.catalog, cart.items.map((i) => i.productId));
+    const products = await productsByIds<CatalogProduct>(
+      this.deps.catalog,
+      cart.items.map((i) => i.productId),
+    );
     const lines = cart.items.map((item) => {
       const product = products.get(item.productId);
       if (!product) throw new ShopError('product_not_found', `product ${item.productId} is no longer sold`);
@@ -134,7 +147,13 @@ export class Checkout {
   }
 
   /** Inserts the pending order and its lines; false (nothing inserted) when the key was used already or the cart has a live order. */
-  private async createOrder(orderId: string, input: CheckoutInput, idempotencyKey: string | undefined, hash: string, cart: PricedCart): Promise<boolean> {
+  private async createOrder(
+    orderId: string,
+    input: CheckoutInput,
+    idempotencyKey: string | undefined,
+    hash: string,
+    cart: PricedCart,
+  ): Promise<boolean> {
     const now = Date.now();
     return this.deps.db.transaction(async (tx) => {
       const inserted = await tx.run(
@@ -252,6 +271,7 @@ interface SettledOrder {
 function reportSettled(order: SettledOrder, status: Exclude<OrderRow['status'], 'pending'>, failureCode: string | null): void {
   const amount = order.totalCents / 100;
   if (status === 'confirmed') telemetry.orderPlaced({ orderId: order.id, amount, currency, items: order.items });
-  else if (status === 'payment_failed') telemetry.paymentFailed({ orderId: order.id, reason: failureCode ?? 'payment_failed', amount, currency });
+  else if (status === 'payment_failed')
+    telemetry.paymentFailed({ orderId: order.id, reason: failureCode ?? 'payment_failed', amount, currency });
   telemetry.checkoutStep({ step: status, orderId: order.id });
 }

@@ -70,7 +70,12 @@ export function loadOrderItems(db: Db, id: string) {
 }
 
 /** Moves a pending order to its final status; a no-op if something else settled it first. */
-export async function settleOrder(db: Db, id: string, status: Exclude<OrderStatus, 'pending'>, failureCode: string | null): Promise<boolean> {
+export async function settleOrder(
+  db: Db,
+  id: string,
+  status: Exclude<OrderStatus, 'pending'>,
+  failureCode: string | null,
+): Promise<boolean> {
   const changed = await db.run(
     "UPDATE orders_orders SET status = ?, failure_code = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
     [status, failureCode, Date.now(), id],

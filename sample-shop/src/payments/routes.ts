@@ -111,10 +111,12 @@ export const paymentsRoutes: FastifyPluginAsync<PaymentsRouteOptions> = async (a
     const { paymentLatencyMs, paymentFailureRate } = flags.get();
     const outcome = await askProvider(body.card.number, paymentLatencyMs, paymentFailureRate);
     // Only a charge still processing takes the outcome: one voided meanwhile stays voided.
-    await db.run(
-      "UPDATE payments_charges SET status = ?, failure_code = ?, updated_at = ? WHERE order_id = ? AND status = 'processing'",
-      [outcome.status, outcome.status === 'approved' ? null : outcome.reason, Date.now(), body.orderId],
-    );
+    await db.run("UPDATE payments_charges SET status = ?, failure_code = ?, updated_at = ? WHERE order_id = ? AND status = 'processing'", [
+      outcome.status,
+      outcome.status === 'approved' ? null : outcome.reason,
+      Date.now(),
+      body.orderId,
+    ]);
     const row = await load(body.orderId);
     if (!row) throw new ShopError('internal_error', 'charge vanished');
     return answer(reply, row);
@@ -139,10 +141,10 @@ export const paymentsRoutes: FastifyPluginAsync<PaymentsRouteOptions> = async (a
        VALUES (?, 0, ?, '', 'voided', 'voided_before_charge', ?, ?) ON CONFLICT (order_id) DO NOTHING`,
       [orderId, currency, now, now],
     );
-    await db.run("UPDATE payments_charges SET status = 'voided', updated_at = ? WHERE order_id = ? AND status IN ('processing', 'approved')", [
-      now,
-      orderId,
-    ]);
+    await db.run(
+      "UPDATE payments_charges SET status = 'voided', updated_at = ? WHERE order_id = ? AND status IN ('processing', 'approved')",
+      [now, orderId],
+    );
     const row = await load(orderId);
     if (!row) throw new ShopError('internal_error', 'charge vanished');
     return present(row);

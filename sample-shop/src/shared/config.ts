@@ -79,7 +79,10 @@ loopback.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
 
 /** Whether binding to `host` keeps a service reachable from this machine only. */
 export function isLoopbackHost(host: string): boolean {
-  const address = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const address = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (address === 'localhost') return true;
   const family = isIP(address);
   if (family === 0) return false;

@@ -48,12 +48,16 @@ export function answerFor(err: FastifyError): Answer | undefined {
   if (known) return known;
   if (err instanceof SyntaxError) return notJson;
   const status = err.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return { code: byStatus[status] ?? 'invalid_request', message: err.message };
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return { code: byStatus[status] ?? 'invalid_request', message: err.message };
   return undefined;
 }
 
 function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: unknown) {
-  return reply.status(errorCodes[code]).type('application/json').send(errorBody(code, message, details));
+  return reply
+    .status(errorCodes[code])
+    .type('application/json')
+    .send(errorBody(code, message, details));
 }
 
 function sendFault(request: FastifyRequest, reply: FastifyReply, err: unknown) {

@@ -26,7 +26,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
   const limits = options.limits ?? defaultHttpLimits;
   const app = Fastify({
     // Under the agent, its convention logger writes the logs (one access line per request).
-    logger: options.logger && !telemetry.active ? { level: process.env.SHOPSCOPE_SHOP_LOG_LEVEL ?? 'info', base: { service: options.service } } : false,
+    logger:
+      options.logger && !telemetry.active
+        ? { level: process.env.SHOPSCOPE_SHOP_LOG_LEVEL ?? 'info', base: { service: options.service } }
+        : false,
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
     // the agent writes the one access log line per request
     logController: new LogController({ disableRequestLogging: true }),

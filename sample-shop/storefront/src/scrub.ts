@@ -35,7 +35,8 @@ export function scrubValue(value: unknown, key = ''): unknown {
   }
   const copy: Record<string, unknown> = {};
   for (const [name, entry] of Object.entries(source)) {
-    copy[name] = SENSITIVE_KEY.test(name) && entry !== undefined && entry !== null && typeof entry !== 'object' ? REDACTED : scrubValue(entry, name);
+    copy[name] =
+      SENSITIVE_KEY.test(name) && entry !== undefined && entry !== null && typeof entry !== 'object' ? REDACTED : scrubValue(entry, name);
   }
   return copy;
 }

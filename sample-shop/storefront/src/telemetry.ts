@@ -4,7 +4,14 @@
 // Everything goes as OTLP/HTTP JSON to the collector; every item is scrubbed of personal data
 // before it leaves the page (scrub.ts). Telemetry never breaks the page: a failure to start or
 // to send is swallowed, and Faro's own logger is silent.
-import { InternalLoggerLevel, LogLevel, TransportItemType, getWebInstrumentations, initializeFaro, type TransportItem } from '@grafana/faro-web-sdk';
+import {
+  InternalLoggerLevel,
+  LogLevel,
+  TransportItemType,
+  getWebInstrumentations,
+  initializeFaro,
+  type TransportItem,
+} from '@grafana/faro-web-sdk';
 import { TracingInstrumentation } from '@grafana/faro-web-tracing';
 import { OtlpHttpTransport } from '@grafana/faro-transport-otlp-http';
 import { scrubItem, scrubText } from './scrub.ts';

@@ -47,9 +47,9 @@ describe('checkout', () => {
     expect(second.body).toEqual(first.body);
     expect(third.body).toEqual(first.body);
     expect(await stockOf('p-0003')).toBe(before - 2);
-    const charges = await shop.db('payments').all<{ order_id: string }>('SELECT order_id FROM payments_charges WHERE order_id = ?', [
-      first.body.orderId,
-    ]);
+    const charges = await shop
+      .db('payments')
+      .all<{ order_id: string }>('SELECT order_id FROM payments_charges WHERE order_id = ?', [first.body.orderId]);
     expect(charges).toHaveLength(1);
     const orders = await shop.db('orders').all('SELECT id FROM orders_orders WHERE cart_id = ?', [cartId]);
     expect(orders).toHaveLength(1);
@@ -111,9 +111,9 @@ describe('checkout', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'payment_failed', failureReason: 'card_declined' });
     expect(await stockOf('p-0005')).toBe(before);
-    const reservation = await shop.db('inventory').get<{ status: string }>('SELECT status FROM inventory_reservations WHERE order_id = ?', [
-      res.body.orderId,
-    ]);
+    const reservation = await shop
+      .db('inventory')
+      .get<{ status: string }>('SELECT status FROM inventory_reservations WHERE order_id = ?', [res.body.orderId]);
     expect(reservation?.status).toBe('released');
     // the cart stays open: the shopper can pay with another card
     const retry = await checkout(shop.url, cartId, goodCard, 'declined-2');
@@ -163,9 +163,9 @@ describe('checkout', () => {
       expect(res.body).toMatchObject({ status: 'payment_failed', failureReason: 'payment_timeout' });
       // the provider answers later: its approval must not revive the voided charge
       await new Promise((r) => setTimeout(r, 1500));
-      const charge = await fast.db('payments').get<{ status: string }>('SELECT status FROM payments_charges WHERE order_id = ?', [
-        res.body.orderId,
-      ]);
+      const charge = await fast
+        .db('payments')
+        .get<{ status: string }>('SELECT status FROM payments_charges WHERE order_id = ?', [res.body.orderId]);
       expect(charge?.status).toBe('voided');
       expect((await api(fast.url, 'GET', '/api/products/p-0006')).body.stock).toBe(before);
     } finally {

@@ -65,7 +65,11 @@ describe('/admin/flags', () => {
     const service = new FlagStore(flagsPath(shop.config)).start();
     const putAt = Date.now();
     const res = await putFlags({ paymentFailureRate: 1, catalogSlowQueryMs: 0 });
-    const seen = await until(async () => service.get().paymentFailureRate, (rate) => rate === 1, 2000);
+    const seen = await until(
+      async () => service.get().paymentFailureRate,
+      (rate) => rate === 1,
+      2000,
+    );
     service.stop();
     expect(seen).toBe(1);
     expect(Date.now() - putAt).toBeLessThan(1000);
@@ -83,24 +87,40 @@ describe('/admin/flags', () => {
 
   it('gatewayErrorRate=1 answers every API request 500 and spares the admin routes', async () => {
     await putFlags({ gatewayErrorRate: 1 });
-    const res = await until(() => api(shop.url, 'GET', '/api/products'), (r) => r.status === 500);
+    const res = await until(
+      () => api(shop.url, 'GET', '/api/products'),
+      (r) => r.status === 500,
+    );
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe('injected_fault');
     expect((await putFlags({ gatewayErrorRate: 0 })).status).toBe(200);
-    expect((await until(() => api(shop.url, 'GET', '/api/products'), (r) => r.status === 200)).status).toBe(200);
+    expect(
+      (
+        await until(
+          () => api(shop.url, 'GET', '/api/products'),
+          (r) => r.status === 200,
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('inventoryUnavailable fails checkout with 503 and shows stock as unknown', async () => {
     const cartId = await cartWith(shop.url, [{ productId: 'p-0021', quantity: 1 }]);
     await putFlags({ inventoryUnavailable: true });
-    const list = await until(() => api(shop.url, 'GET', '/api/products?limit=1'), (r) => r.body.items?.[0]?.stock === null);
+    const list = await until(
+      () => api(shop.url, 'GET', '/api/products?limit=1'),
+      (r) => r.body.items?.[0]?.stock === null,
+    );
     expect(list.status).toBe(200);
     expect(list.body.items[0].stock).toBeNull();
     const res = await checkout(shop.url, cartId, goodCard, 'inv-1');
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('service_unavailable');
     await putFlags({ inventoryUnavailable: false });
-    await until(() => api(shop.url, 'GET', '/api/products?limit=1'), (r) => r.body.items?.[0]?.stock !== null);
+    await until(
+      () => api(shop.url, 'GET', '/api/products?limit=1'),
+      (r) => r.body.items?.[0]?.stock !== null,
+    );
     // the failed attempt took nothing: the cart can still be bought
     const retry = await checkout(shop.url, cartId, goodCard, 'inv-2');
     expect(retry.body.status).toBe('confirmed');

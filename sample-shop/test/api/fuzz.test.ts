@@ -33,7 +33,11 @@ const nearMissValue = fc.oneof(
 const checkoutLike = fc.record(
   {
     cartId: fc.oneof(fc.constant('c-unknown'), fc.string(), nearMissValue),
-    email: fc.oneof(fc.emailAddress().map((e) => `${e}x@`), fc.string(), nearMissValue),
+    email: fc.oneof(
+      fc.emailAddress().map((e) => `${e}x@`),
+      fc.string(),
+      nearMissValue,
+    ),
     payment: fc.oneof(
       fc.record(
         {
@@ -81,7 +85,10 @@ describe('random bodies at every endpoint', () => {
       fc.anything().map((b) => JSON.stringify(b) ?? 'null'),
       rawText,
     );
-    const query = fc.oneof(fc.constant(''), fc.string().map((s) => `?q=${encodeURIComponent(s)}&limit=${encodeURIComponent(s)}`));
+    const query = fc.oneof(
+      fc.constant(''),
+      fc.string().map((s) => `?q=${encodeURIComponent(s)}&limit=${encodeURIComponent(s)}`),
+    );
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', undefined);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...targets()), body, query, contentType, async (target, payload, q, type) => {

@@ -89,7 +89,9 @@ describe('storefront', () => {
     );
     await page.click('#pay');
     await expect.poll(message, { timeout: 15_000 }).toMatch(/not be charged twice/);
-    const paid = await shop.db('orders').all<{ id: string }>("SELECT id FROM orders_orders WHERE cart_id = ? AND status = 'confirmed'", [cartId]);
+    const paid = await shop
+      .db('orders')
+      .all<{ id: string }>("SELECT id FROM orders_orders WHERE cart_id = ? AND status = 'confirmed'", [cartId]);
     expect(paid).toHaveLength(1);
 
     // the shopper presses again: the same key finds that order instead of paying twice
@@ -99,9 +101,9 @@ describe('storefront', () => {
     expect(keys).toHaveLength(3);
     expect(keys[1]).not.toBe(keys[0]);
     expect(keys[2]).toBe(keys[1]);
-    const orders = await shop.db('orders').all<{ id: string; status: string }>('SELECT id, status FROM orders_orders WHERE cart_id = ? ORDER BY created_at', [
-      cartId,
-    ]);
+    const orders = await shop
+      .db('orders')
+      .all<{ id: string; status: string }>('SELECT id, status FROM orders_orders WHERE cart_id = ? ORDER BY created_at', [cartId]);
     expect(orders.map((o) => o.status)).toEqual(['payment_failed', 'confirmed']);
     const approved = await shop.db('payments').all(
       `SELECT order_id FROM payments_charges WHERE status = 'approved' AND order_id IN (${orders.map(() => '?').join(', ')})`,

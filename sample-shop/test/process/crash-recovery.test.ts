@@ -45,7 +45,8 @@ async function killMidCheckout(victim: ServiceName) {
   const charges = await openServiceDb(env, 'payments');
   try {
     await vi.waitFor(
-      async () => expect(await charges.get<{ status: string }>("SELECT status FROM payments_charges WHERE status = 'processing'")).toBeDefined(),
+      async () =>
+        expect(await charges.get<{ status: string }>("SELECT status FROM payments_charges WHERE status = 'processing'")).toBeDefined(),
       { timeout: 5000, interval: 50 },
     );
   } finally {
@@ -75,7 +76,9 @@ async function killMidCheckout(victim: ServiceName) {
   try {
     const pending = await ordersDb.all("SELECT id FROM orders_orders WHERE status = 'pending'");
     expect(pending).toEqual([]);
-    const reservation = await inventoryDb.get<{ status: string }>('SELECT status FROM inventory_reservations WHERE order_id = ?', [final.body.orderId]);
+    const reservation = await inventoryDb.get<{ status: string }>('SELECT status FROM inventory_reservations WHERE order_id = ?', [
+      final.body.orderId,
+    ]);
     const charge = await paymentsDb.get<{ status: string }>('SELECT status FROM payments_charges WHERE order_id = ?', [final.body.orderId]);
     const stock = await totalStock(url, 'p-0040');
     if (final.body.status === 'confirmed') {

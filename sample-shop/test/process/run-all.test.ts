@@ -18,7 +18,10 @@ async function answers(port: string | undefined): Promise<boolean> {
 describe('npm run shop', () => {
   it('starts all six services and SIGTERM stops every one of them', async () => {
     const { env, dataDir } = await shopEnvironment();
-    const child = spawn(process.execPath, ['--import', 'tsx', runAll], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', runAll], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

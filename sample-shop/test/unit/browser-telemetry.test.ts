@@ -8,7 +8,13 @@ describe('browser telemetry settings', () => {
   it('defaults: storefront, the shop version, the profile, the stack collector', () => {
     const { settings, problem } = loadBrowserTelemetry({});
     expect(problem).toBeUndefined();
-    expect(settings).toEqual({ enabled: true, serviceName: 'storefront', version: expect.stringMatching(/^\d+\.\d+\.\d+/), environment: 'dev', otlpUrl: 'http://127.0.0.1:4318' });
+    expect(settings).toEqual({
+      enabled: true,
+      serviceName: 'storefront',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      environment: 'dev',
+      otlpUrl: 'http://127.0.0.1:4318',
+    });
   });
 
   it('follows the services: deployment environment, profile, the OTLP/HTTP port or an explicit URL', () => {
@@ -20,7 +26,9 @@ describe('browser telemetry settings', () => {
       SHOPSCOPE_STOREFRONT_SERVICE_NAME: 'shop-web',
     });
     expect(settings).toMatchObject({ environment: 'demo', otlpUrl: 'http://127.0.0.1:24318', serviceName: 'shop-web' });
-    expect(loadBrowserTelemetry({ SHOPSCOPE_BROWSER_OTLP_URL: 'https://otlp.example.com/' }).settings.otlpUrl).toBe('https://otlp.example.com');
+    expect(loadBrowserTelemetry({ SHOPSCOPE_BROWSER_OTLP_URL: 'https://otlp.example.com/' }).settings.otlpUrl).toBe(
+      'https://otlp.example.com',
+    );
     expect(loadBrowserTelemetry({ SHOPSCOPE_BROWSER_TELEMETRY: 'off' })).toEqual({ settings: expect.objectContaining({ enabled: false }) });
   });
 

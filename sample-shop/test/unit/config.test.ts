@@ -38,7 +38,13 @@ describe('loadConfig', () => {
       SHOPSCOPE_CONNECTION_TIMEOUT_MS: '9000',
       SHOPSCOPE_MAX_CONNECTIONS: '50',
     });
-    expect(config.http).toEqual({ requestTimeoutMs: 5000, headersTimeoutMs: 2000, keepAliveTimeoutMs: 1000, connectionTimeoutMs: 9000, maxConnections: 50 });
+    expect(config.http).toEqual({
+      requestTimeoutMs: 5000,
+      headersTimeoutMs: 2000,
+      keepAliveTimeoutMs: 1000,
+      connectionTimeoutMs: 9000,
+      maxConnections: 50,
+    });
   });
 
   it('refuses HTTP limits that cannot work', () => {

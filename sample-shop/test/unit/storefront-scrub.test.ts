@@ -23,15 +23,28 @@ describe('storefront telemetry scrubbing', () => {
       nested: { 'user.email': REDACTED },
       keep: 'ok',
     });
-    expect(scrubValue([{ key: 'form.cvv', value: { stringValue: '321' } }, { key: 'url.full', value: { stringValue: 'http://shop/?to=a@b.io' } }])).toEqual([
+    expect(
+      scrubValue([
+        { key: 'form.cvv', value: { stringValue: '321' } },
+        { key: 'url.full', value: { stringValue: 'http://shop/?to=a@b.io' } },
+      ]),
+    ).toEqual([
       { key: 'form.cvv', value: { stringValue: REDACTED } },
       { key: 'url.full', value: { stringValue: 'http://shop/?to=[email]' } },
     ]);
   });
 
   it('scrubs an item whole, payload and metas, without changing the original', () => {
-    const item = { type: 'exception', payload: { value: 'card 4242424242424242 refused' }, meta: { page: { url: 'http://shop/?mail=x@y.io' } } };
-    expect(scrubItem(item)).toEqual({ type: 'exception', payload: { value: 'card [card] refused' }, meta: { page: { url: 'http://shop/?mail=[email]' } } });
+    const item = {
+      type: 'exception',
+      payload: { value: 'card 4242424242424242 refused' },
+      meta: { page: { url: 'http://shop/?mail=x@y.io' } },
+    };
+    expect(scrubItem(item)).toEqual({
+      type: 'exception',
+      payload: { value: 'card [card] refused' },
+      meta: { page: { url: 'http://shop/?mail=[email]' } },
+    });
     expect(item.payload.value).toContain('4242424242424242');
   });
 });

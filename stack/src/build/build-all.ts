@@ -87,11 +87,19 @@ export async function buildAll(options: BuildOptions = {}): Promise<BuildResult[
     for (const dir of [binDir, workDir, logDir]) mkdirSync(dir, { recursive: true });
     const logFile = join(logDir, `build-${recipe.component}-${recipe.version}.log`);
     const firstTime = readStamp(binDir) === undefined;
-    log(`shopscope: ${recipe.needsGo ? 'building' : 'installing'} ${recipe.title} (${firstTime ? `first time, ${recipe.estimate}` : 'rebuild'}; log: ${logFile}) ...`);
+    log(
+      `shopscope: ${recipe.needsGo ? 'building' : 'installing'} ${recipe.title} (${firstTime ? `first time, ${recipe.estimate}` : 'rebuild'}; log: ${logFile}) ...`,
+    );
     const started = performance.now();
     await recipe.build({ settings, versions: loadVersions(), binDir, workDir, logFile });
     const seconds = (performance.now() - started) / 1000;
-    writeStamp(binDir, { component: recipe.component, version: recipe.version, inputs: recipe.inputs, builtAt: new Date().toISOString(), seconds: Math.round(seconds) });
+    writeStamp(binDir, {
+      component: recipe.component,
+      version: recipe.version,
+      inputs: recipe.inputs,
+      builtAt: new Date().toISOString(),
+      seconds: Math.round(seconds),
+    });
     log(`shopscope: ${recipe.title} built in ${formatSeconds(seconds)} -> ${binDir}`);
     return { component: recipe.component, title: recipe.title, version: recipe.version, binDir, cached: false, seconds };
   };

@@ -33,7 +33,10 @@ export function collectorRecipe(settings: StackSettings, versions: Versions): Bu
       const document = parseDocument(manifest);
       const declared = String(document.getIn(['dist', 'version']) ?? '');
       if (`v${declared}` !== pins.version) {
-        throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `${pins.manifest} says dist.version ${declared} but versions.json pins the collector at ${pins.version} (${builderModule})`);
+        throw new StackError(
+          'SHOPSCOPE_ERR_CONFIG_INVALID',
+          `${pins.manifest} says dist.version ${declared} but versions.json pins the collector at ${pins.version} (${builderModule})`,
+        );
       }
       const output = join(workDir, 'dist');
       document.setIn(['dist', 'output_path'], output);

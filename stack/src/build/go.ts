@@ -20,7 +20,10 @@ function versionAtLeast(found: string, minimum: string): boolean {
 export function requireGo(minimum: string): string {
   const result = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env: goEnvironment() });
   if (result.error || result.status !== 0) {
-    throw new StackError('SHOPSCOPE_ERR_GO_MISSING', `Go ${minimum} or newer is needed to build the back ends and \`go\` was not found on PATH (install it from https://go.dev/dl or your package manager)`);
+    throw new StackError(
+      'SHOPSCOPE_ERR_GO_MISSING',
+      `Go ${minimum} or newer is needed to build the back ends and \`go\` was not found on PATH (install it from https://go.dev/dl or your package manager)`,
+    );
   }
   const version = result.stdout.trim().replace(/^go/, '');
   if (!versionAtLeast(version, minimum)) {
@@ -43,7 +46,10 @@ const UNREACHABLE = [
 
 /** The first line of the output that says the proxy could not be reached, if any. */
 export function unreachableLine(output: string): string | undefined {
-  return output.split('\n').find((line) => UNREACHABLE.some((pattern) => pattern.test(line)))?.trim();
+  return output
+    .split('\n')
+    .find((line) => UNREACHABLE.some((pattern) => pattern.test(line)))
+    ?.trim();
 }
 
 export interface RunOptions {
@@ -76,12 +82,20 @@ export async function runLogged(command: string, args: string[], options: RunOpt
   if (exitCode === 0) return output;
   const unreachable = unreachableLine(output);
   if (unreachable) {
-    throw new StackError('SHOPSCOPE_ERR_REGISTRY_UNREACHABLE', `${options.component}: could not fetch a module: ${unreachable} (full log: ${options.logFile})`, { component: options.component });
+    throw new StackError(
+      'SHOPSCOPE_ERR_REGISTRY_UNREACHABLE',
+      `${options.component}: could not fetch a module: ${unreachable} (full log: ${options.logFile})`,
+      { component: options.component },
+    );
   }
-  throw new StackError('SHOPSCOPE_ERR_BUILD_FAILED', `${options.component}: \`${command} ${args.join(' ')}\` exited with ${exitCode} (full log: ${options.logFile})`, {
-    component: options.component,
-    logTail: readTail(options.logFile, 30),
-  });
+  throw new StackError(
+    'SHOPSCOPE_ERR_BUILD_FAILED',
+    `${options.component}: \`${command} ${args.join(' ')}\` exited with ${exitCode} (full log: ${options.logFile})`,
+    {
+      component: options.component,
+      logTail: readTail(options.logFile, 30),
+    },
+  );
 }
 
 /**

@@ -34,7 +34,8 @@ export async function withBuildLock<T>(settings: StackSettings, log: (line: stri
         rmSync(lock, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new StackError('SHOPSCOPE_ERR_BUSY', `another build (pid ${holder}) has held ${lock} for over an hour`);
+      if (Date.now() > deadline)
+        throw new StackError('SHOPSCOPE_ERR_BUSY', `another build (pid ${holder}) has held ${lock} for over an hour`);
       if (!told) log(`shopscope: waiting for another stack build (pid ${holder}) to finish ...`);
       told = true;
       await new Promise((done) => setTimeout(done, 2_000));
@@ -46,4 +47,3 @@ export async function withBuildLock<T>(settings: StackSettings, log: (line: stri
     rmSync(lock, { force: true });
   }
 }
-

@@ -23,19 +23,29 @@ function hasCommand(name: string): boolean {
 function aptInstall(pkg: string): void {
   const asRoot = process.getuid?.() === 0;
   if (!hasCommand('apt-get')) {
-    throw new StackError('SHOPSCOPE_ERR_PACKAGE_MISSING', `Prometheus is not installed and there is no apt-get here: install Debian's \`${pkg}\` package (or prometheus and promtool on PATH at /usr/bin)`);
+    throw new StackError(
+      'SHOPSCOPE_ERR_PACKAGE_MISSING',
+      `Prometheus is not installed and there is no apt-get here: install Debian's \`${pkg}\` package (or prometheus and promtool on PATH at /usr/bin)`,
+    );
   }
   const prefix = asRoot ? [] : ['sudo', '-n'];
   if (!asRoot && !hasCommand('sudo')) {
     throw new StackError('SHOPSCOPE_ERR_PACKAGE_MISSING', `Prometheus is not installed: run \`sudo apt-get install ${pkg}\``);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', pkg]]) {
+  for (const args of [
+    ['apt-get', 'update', '-qq'],
+    ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', pkg],
+  ]) {
     const [command = '', ...rest] = [...prefix, ...args];
     const result = spawnSync(command, rest, { encoding: 'utf8', env });
     if (result.status !== 0) {
       const tail = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-10).join('\n');
-      throw new StackError('SHOPSCOPE_ERR_PACKAGE_MISSING', `could not install Debian's \`${pkg}\` package (${args.join(' ')} exited with ${result.status})`, { logTail: tail });
+      throw new StackError(
+        'SHOPSCOPE_ERR_PACKAGE_MISSING',
+        `could not install Debian's \`${pkg}\` package (${args.join(' ')} exited with ${result.status})`,
+        { logTail: tail },
+      );
     }
   }
 }
@@ -69,13 +79,24 @@ export function prometheusRecipe(versions: Versions): BuildRecipe {
         stopSystemService();
       }
       const found = installedVersion();
-      if (!found) throw new StackError('SHOPSCOPE_ERR_PACKAGE_MISSING', `the \`${pins.debianPackage}\` package is installed but ${SYSTEM_BIN}/prometheus does not run`);
+      if (!found)
+        throw new StackError(
+          'SHOPSCOPE_ERR_PACKAGE_MISSING',
+          `the \`${pins.debianPackage}\` package is installed but ${SYSTEM_BIN}/prometheus does not run`,
+        );
       if (!found.startsWith(`${pins.version}.`)) {
-        throw new StackError('SHOPSCOPE_ERR_PACKAGE_MISSING', `Prometheus ${found} is installed; versions.json expects ${pins.version}.x (its config uses 2.x flags)`);
+        throw new StackError(
+          'SHOPSCOPE_ERR_PACKAGE_MISSING',
+          `Prometheus ${found} is installed; versions.json expects ${pins.version}.x (its config uses 2.x flags)`,
+        );
       }
       for (const name of pins.binaries) {
         const source = join(SYSTEM_BIN, name);
-        if (!existsSync(source)) throw new StackError('SHOPSCOPE_ERR_PACKAGE_MISSING', `${source} is missing although the \`${pins.debianPackage}\` package is installed`);
+        if (!existsSync(source))
+          throw new StackError(
+            'SHOPSCOPE_ERR_PACKAGE_MISSING',
+            `${source} is missing although the \`${pins.debianPackage}\` package is installed`,
+          );
         rmSync(join(binDir, name), { force: true });
         symlinkSync(source, join(binDir, name));
       }

@@ -33,7 +33,8 @@ export function renderTemplate(text: string, values: Readonly<Record<string, str
         ? line
         : line.replace(/\$\{([A-Z0-9_]+)\}/g, (_match, name: string) => {
             const value = values[name];
-            if (value === undefined) throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `${source} uses \${${name}}, which the stack does not define`);
+            if (value === undefined)
+              throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `${source} uses \${${name}}, which the stack does not define`);
             return value;
           }),
     )

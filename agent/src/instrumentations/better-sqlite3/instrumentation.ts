@@ -1,13 +1,7 @@
 import { basename } from 'node:path';
 import { SpanKind, context, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import {
-  ATTR_DB_NAMESPACE,
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_QUERY_TEXT,
-  ATTR_DB_SYSTEM_NAME,
-  DB_SYSTEM_SQLITE,
-} from './semconv.ts';
+import { ATTR_DB_NAMESPACE, ATTR_DB_OPERATION_NAME, ATTR_DB_QUERY_TEXT, ATTR_DB_SYSTEM_NAME, DB_SYSTEM_SQLITE } from './semconv.ts';
 import { recordFailure } from '../../tracing/span-failure.ts';
 import type { BetterSqlite3InstrumentationConfig, DatabaseConstructor, DatabaseLike, StatementLike } from './types.ts';
 
@@ -62,17 +56,23 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
     (proto as unknown as Record<symbol, boolean>)[PATCHED] = true;
     const patchStatementOnce = (statement: StatementLike): void => this.patchStatementOnce(statement);
     const traceCall = <R>(db: DatabaseLike, sql: string, call: () => R): R => this.traceCall(db, sql, call);
-    this._wrap(proto, 'prepare', (original: DatabaseLike['prepare']) =>
-      function prepare(this: DatabaseLike, sql: string): StatementLike {
-        const statement = original.call(this, sql);
-        patchStatementOnce(statement);
-        return statement;
-      },
+    this._wrap(
+      proto,
+      'prepare',
+      (original: DatabaseLike['prepare']) =>
+        function prepare(this: DatabaseLike, sql: string): StatementLike {
+          const statement = original.call(this, sql);
+          patchStatementOnce(statement);
+          return statement;
+        },
     );
-    this._wrap(proto, 'exec', (original: DatabaseLike['exec']) =>
-      function exec(this: DatabaseLike, sql: string): unknown {
-        return traceCall(this, sql, () => original.call(this, sql));
-      },
+    this._wrap(
+      proto,
+      'exec',
+      (original: DatabaseLike['exec']) =>
+        function exec(this: DatabaseLike, sql: string): unknown {
+          return traceCall(this, sql, () => original.call(this, sql));
+        },
     );
   }
 
@@ -81,14 +81,19 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
     const proto = Object.getPrototypeOf(statement) as Record<string, unknown>;
     this.statementProto = proto;
     const traceCall = <R>(db: DatabaseLike, sql: string, call: () => R): R => this.traceCall(db, sql, call);
-    const traceIterate = (db: DatabaseLike, sql: string, call: () => Iterator<unknown>): Iterator<unknown> => this.traceIterate(db, sql, call);
+    const traceIterate = (db: DatabaseLike, sql: string, call: () => Iterator<unknown>): Iterator<unknown> =>
+      this.traceIterate(db, sql, call);
     for (const method of STATEMENT_METHODS) {
       if (typeof proto[method] !== 'function') continue;
       const traceMethod = method === 'iterate' ? traceIterate : traceCall;
-      this._wrap(proto, method, ((original: (...args: unknown[]) => unknown) =>
-        function (this: StatementLike, ...args: unknown[]): unknown {
-          return traceMethod(this.database, this.source, () => original.apply(this, args) as Iterator<unknown>);
-        }) as never);
+      this._wrap(
+        proto,
+        method,
+        ((original: (...args: unknown[]) => unknown) =>
+          function (this: StatementLike, ...args: unknown[]): unknown {
+            return traceMethod(this.database, this.source, () => original.apply(this, args) as Iterator<unknown>);
+          }) as never,
+      );
     }
   }
 

@@ -58,7 +58,7 @@ let runEnds = new Int32Array(64);
 
 function redactGroup(text: string, group: string, offset: number): string {
   let count = 0;
-  for (let i = 0; i < group.length; ) {
+  for (let i = 0; i < group.length;) {
     while (i < group.length && !isDigit(group.charCodeAt(i))) i++;
     if (count === runStarts.length) {
       const grownStarts = new Int32Array(count * 2);
@@ -110,7 +110,10 @@ function longestCard(group: string, count: number, k: number, lastUsable: number
   // No card starts with 0 or 1 (see above).
   if (firstDigit < 50) return -1;
   // A lone run right after a `.` separator is a decimal fraction, not a card.
-  const alone = firstLength >= MIN_DIGITS && firstLength <= MAX_DIGITS && !(k > 0 && group.charCodeAt(runStarts[k]! - 1) === 46 && runStarts[k]! - runEnds[k - 1]! === 1);
+  const alone =
+    firstLength >= MIN_DIGITS &&
+    firstLength <= MAX_DIGITS &&
+    !(k > 0 && group.charCodeAt(runStarts[k]! - 1) === 46 && runStarts[k]! - runEnds[k - 1]! === 1);
   if (!alone && (firstLength < MIN_GROUP || firstLength > MAX_GROUP)) return -1;
   let found = -1;
   let length = 0;

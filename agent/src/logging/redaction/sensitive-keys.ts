@@ -23,7 +23,24 @@ const CONTAINED = [
 ] as const;
 
 /** Whole words only (`pin` but not `shipping`, `pass` but not `passenger`). */
-const WORDS = new Set(['pwd', 'pass', 'passcode', 'pin', 'pan', 'cvv', 'cvv2', 'cvc', 'cvc2', 'csc', 'cid', 'otp', 'ssn', 'iban', 'sig', 'jwt']);
+const WORDS = new Set([
+  'pwd',
+  'pass',
+  'passcode',
+  'pin',
+  'pan',
+  'cvv',
+  'cvv2',
+  'cvc',
+  'cvc2',
+  'csc',
+  'cid',
+  'otp',
+  'ssn',
+  'iban',
+  'sig',
+  'jwt',
+]);
 
 /** The whole key only (`auth`, but not `auth_method` or `author`). */
 const WHOLE = new Set(['auth', 'ccnumber', 'ccnum']);

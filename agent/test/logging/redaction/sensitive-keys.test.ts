@@ -14,7 +14,9 @@ describe('key spellings', () => {
   it('matches whole words where a substring would be wrong', () => {
     const secret = createKeyPredicate();
     expect(['pin', 'store_pin', 'userPin', 'pan', 'card.pan', 'db_pass', 'sig', 'X-Sig'].every(secret)).toBe(true);
-    expect(['shipping', 'spinner', 'company', 'panel', 'passenger', 'bypass', 'design', 'signal', 'author', 'auth_method'].some(secret)).toBe(false);
+    expect(
+      ['shipping', 'spinner', 'company', 'panel', 'passenger', 'bypass', 'design', 'signal', 'author', 'auth_method'].some(secret),
+    ).toBe(false);
   });
 
   it('adds SHOPSCOPE_REDACT names, case- and separator-insensitive, to fields and to key=value text', () => {

@@ -29,14 +29,16 @@ const adversarial: Record<string, string> = {
   'four-digit groups': fill('4111 '),
   'digit groups with dashes': fill('1234-'),
   'one digit run': fill('7'),
-  'base64ish': Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 7919 + (i >> 3)) % 256)).toString('base64').slice(0, SIZE),
+  base64ish: Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 7919 + (i >> 3)) % 256))
+    .toString('base64')
+    .slice(0, SIZE),
   'eyJ- repeated': fill('eyJ-'),
   'JWT-like segments': fill('eyJaaaaaa.'),
   'Bearer repeated': fill('Bearer '),
   'cvv then blanks': fill('cvv     '),
   'scheme:// repeated': fill('a://a:'),
   'userinfo without @': `https://u:${fill('p', SIZE - 10)}`,
-  'colons': fill(':'),
+  colons: fill(':'),
   'cookie header then blanks': `Cookie${fill(' ', SIZE - 7)}:`,
 };
 
@@ -62,8 +64,45 @@ describe('linear-time redaction', () => {
 
 // Random texts built from the fragments the rules look for (and their near misses).
 const fragments = fc.constantFrom(
-  ' ', '  ', '=', ':', '"', "'", '&', '?', '@', '%40', '.', '-', '_', '\\', '\n', 'a', 'Z', '7', '123', '4111', '1111', 'eyJ', 'xoxb-', 'sk_live_', 'AKIA',
-  'ghp_', 'Bearer ', 'Basic ', 'Token ', 'cvv', 'password', 'token', 'api_key', 'Cookie', 'https://', 'user:', 'example.com', 'jane', '[REDACTED]',
+  ' ',
+  '  ',
+  '=',
+  ':',
+  '"',
+  "'",
+  '&',
+  '?',
+  '@',
+  '%40',
+  '.',
+  '-',
+  '_',
+  '\\',
+  '\n',
+  'a',
+  'Z',
+  '7',
+  '123',
+  '4111',
+  '1111',
+  'eyJ',
+  'xoxb-',
+  'sk_live_',
+  'AKIA',
+  'ghp_',
+  'Bearer ',
+  'Basic ',
+  'Token ',
+  'cvv',
+  'password',
+  'token',
+  'api_key',
+  'Cookie',
+  'https://',
+  'user:',
+  'example.com',
+  'jane',
+  '[REDACTED]',
 );
 const texts = fc.array(fragments, { maxLength: 40 }).map((parts) => parts.join(''));
 
@@ -79,7 +118,14 @@ describe('redaction properties', () => {
   });
 
   it('never leaves a card number standing apart in the text', () => {
-    const cards = fc.constantFrom('4111111111111111', '4111 1111 1111 1111', '4111-1111-1111-1111', '4111.1111.1111.1111', '5500  0055  5555  5559', '378282246310005');
+    const cards = fc.constantFrom(
+      '4111111111111111',
+      '4111 1111 1111 1111',
+      '4111-1111-1111-1111',
+      '4111.1111.1111.1111',
+      '5500  0055  5555  5559',
+      '378282246310005',
+    );
     fc.assert(
       fc.property(texts, cards, texts, (before, card, after) => {
         const out = redactString(`${before} ${card} ${after}`);
@@ -91,7 +137,18 @@ describe('redaction properties', () => {
 
   it('never leaves a password in a query string or a key=value pair', () => {
     const secrets = fc.stringMatching(/^[A-Za-z0-9%._~-]{1,24}$/);
-    const keys = fc.constantFrom('password', 'passwd', 'token', 'access_token', 'api_key', 'apiKey', 'x-api-key', 'client_secret', 'secret', 'sig');
+    const keys = fc.constantFrom(
+      'password',
+      'passwd',
+      'token',
+      'access_token',
+      'api_key',
+      'apiKey',
+      'x-api-key',
+      'client_secret',
+      'secret',
+      'sig',
+    );
     fc.assert(
       fc.property(texts, keys, secrets, (before, key, secret) => {
         const out = redactString(`${before} /cb?${key}=${secret}&page=2`);

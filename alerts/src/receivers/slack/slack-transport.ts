@@ -6,9 +6,26 @@ import { DeliveryError, type DeliveryPayload, type SendResult, type Transport } 
 
 /** Slack errors that no retry can fix: a person has to change the token, the channel or the message. */
 const PERMANENT = new Set([
-  'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope',
-  'channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'no_text',
-  'invalid_arguments', 'invalid_metadata_format', 'cant_update_message', 'message_not_found', 'edit_window_closed', 'restricted_action',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'no_text',
+  'invalid_arguments',
+  'invalid_metadata_format',
+  'cant_update_message',
+  'message_not_found',
+  'edit_window_closed',
+  'restricted_action',
 ]);
 
 /** Slack refused the layout, not the message: sent again as text it is delivered. */
@@ -23,8 +40,16 @@ const METADATA_EVENT = 'shopscope_alert';
 const HISTORY_PAGES = 50;
 const HISTORY_PAGE_SIZE = 200;
 
-interface Marker { delivery_id?: number; group_key?: string; firing_id?: number; fired_at?: number }
-interface HistoryMessage { ts?: string; metadata?: { event_type?: string; event_payload?: Marker } }
+interface Marker {
+  delivery_id?: number;
+  group_key?: string;
+  firing_id?: number;
+  fired_at?: number;
+}
+interface HistoryMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Marker };
+}
 
 /** The group key as carried in metadata: short enough for any payload, still one per group. */
 function markerKey(groupKey: string): string {
@@ -41,7 +66,12 @@ export class SlackTransport implements Transport {
   /** Channel name → id, learnt from Slack's answers: conversations.* methods take ids only. */
   private readonly channelIds = new Map<string, string>();
 
-  constructor(token: string, slackApiUrl: string | undefined, timeoutMs: number, private readonly maxRetryAfterMs = 5 * 60_000) {
+  constructor(
+    token: string,
+    slackApiUrl: string | undefined,
+    timeoutMs: number,
+    private readonly maxRetryAfterMs = 5 * 60_000,
+  ) {
     this.client = new WebClient(token, {
       ...(slackApiUrl ? { slackApiUrl } : {}),
       retryConfig: { retries: 0 },
@@ -80,8 +110,10 @@ export class SlackTransport implements Transport {
     const marker: Marker = { delivery_id: d.id, group_key: markerKey(d.groupKey), firing_id: thread.id, fired_at: thread.createdAt };
     const result = await this.client.chat.postMessage({
       channel: d.kind === 'reply' ? (thread.channelId ?? d.channel) : d.channel,
-      text, ...(blocks.length ? { blocks: blocks as never } : {}),
-      metadata: { event_type: METADATA_EVENT, event_payload: marker as never }, unfurl_links: false,
+      text,
+      ...(blocks.length ? { blocks: blocks as never } : {}),
+      metadata: { event_type: METADATA_EVENT, event_payload: marker as never },
+      unfurl_links: false,
       ...(threadTs ? { thread_ts: threadTs } : {}),
     });
     const channelId = (result.channel as string | undefined) ?? null;
@@ -102,7 +134,12 @@ export class SlackTransport implements Transport {
       const inThread = d.kind === 'reply' && thread.ts;
       const pages = inThread
         ? this.client.paginate('conversations.replies', { channel, ts: thread.ts, include_all_metadata: true, limit: HISTORY_PAGE_SIZE })
-        : this.client.paginate('conversations.history', { channel, oldest: String(d.createdAt / 1000 - 60), include_all_metadata: true, limit: HISTORY_PAGE_SIZE });
+        : this.client.paginate('conversations.history', {
+            channel,
+            oldest: String(d.createdAt / 1000 - 60),
+            include_all_metadata: true,
+            limit: HISTORY_PAGE_SIZE,
+          });
       const key = markerKey(d.groupKey);
       const isOurs = (m: HistoryMessage) => {
         if (m.metadata?.event_type !== METADATA_EVENT) return false;
@@ -129,9 +166,17 @@ export class SlackTransport implements Transport {
     if (known) return known;
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
-      const result = await this.client.conversations.list({ exclude_archived: true, limit: 1000, types: 'public_channel,private_channel', ...(cursor ? { cursor } : {}) });
+      const result = await this.client.conversations.list({
+        exclude_archived: true,
+        limit: 1000,
+        types: 'public_channel,private_channel',
+        ...(cursor ? { cursor } : {}),
+      });
       const found = (result.channels ?? []).find((c) => c.name === bare);
-      if (found?.id) { this.channelIds.set(name, found.id); return found.id; }
+      if (found?.id) {
+        this.channelIds.set(name, found.id);
+        return found.id;
+      }
       cursor = result.response_metadata?.next_cursor || undefined;
       if (!cursor) break;
     }
@@ -140,7 +185,13 @@ export class SlackTransport implements Transport {
 }
 
 class SlackDeliveryError extends DeliveryError {
-  constructor(message: string, retryable: boolean, retryAfterMs: number | undefined, ambiguous: boolean, readonly slackError?: string) {
+  constructor(
+    message: string,
+    retryable: boolean,
+    retryAfterMs: number | undefined,
+    ambiguous: boolean,
+    readonly slackError?: string,
+  ) {
     super(message, retryable, retryAfterMs, ambiguous);
   }
 }
@@ -148,12 +199,24 @@ class SlackDeliveryError extends DeliveryError {
 function classify(err: unknown, maxRetryAfterMs: number): SlackDeliveryError {
   if (err instanceof SlackDeliveryError) return err;
   if (err instanceof DeliveryError) return new SlackDeliveryError(err.message, err.retryable, err.retryAfterMs, err.ambiguous);
-  const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string; original?: { code?: string; cause?: { code?: string } } };
+  const e = err as {
+    code?: string;
+    retryAfter?: number;
+    statusCode?: number;
+    data?: { error?: string };
+    message?: string;
+    original?: { code?: string; cause?: { code?: string } };
+  };
   switch (e.code) {
     case ErrorCode.RateLimitedError: {
       // A Retry-After of hours (a bug, a proxy) must not hold every page back that long.
       const seconds = Number.isFinite(e.retryAfter) && (e.retryAfter as number) > 0 ? (e.retryAfter as number) : 1;
-      return new SlackDeliveryError(`Slack rate limit (Retry-After ${e.retryAfter}s)`, true, Math.min(seconds * 1000, maxRetryAfterMs), false);
+      return new SlackDeliveryError(
+        `Slack rate limit (Retry-After ${e.retryAfter}s)`,
+        true,
+        Math.min(seconds * 1000, maxRetryAfterMs),
+        false,
+      );
     }
     case ErrorCode.HTTPError: {
       const status = e.statusCode ?? 500;
@@ -166,7 +229,12 @@ function classify(err: unknown, maxRetryAfterMs: number): SlackDeliveryError {
     }
     case ErrorCode.RequestError:
       // A refused connection never carried the request; a timeout or a reset may have.
-      return new SlackDeliveryError(`Slack unreachable: ${e.message}`, true, undefined, (e.original?.cause?.code ?? e.original?.code) !== 'ECONNREFUSED');
+      return new SlackDeliveryError(
+        `Slack unreachable: ${e.message}`,
+        true,
+        undefined,
+        (e.original?.cause?.code ?? e.original?.code) !== 'ECONNREFUSED',
+      );
     default:
       return new SlackDeliveryError(`Slack call failed: ${e.message ?? String(err)}`, true, undefined, true);
   }

@@ -7,15 +7,21 @@ import { DeliveryError, type DeliveryPayload, type Transport } from '../transpor
  */
 export class WebhookTransport implements Transport {
   readonly kind = 'webhook' as const;
-  constructor(private readonly url: string, private readonly timeoutMs: number, private readonly maxRetryAfterMs = 5 * 60_000) {}
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs: number,
+    private readonly maxRetryAfterMs = 5 * 60_000,
+  ) {}
 
   async send(d: Delivery): Promise<{ ts: string | null }> {
     const payload = d.payload as DeliveryPayload;
     let response: Response;
     try {
       response = await fetch(this.url, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: payload.text, blocks: payload.blocks }), signal: AbortSignal.timeout(this.timeoutMs),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: payload.text, blocks: payload.blocks }),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       throw new DeliveryError(`webhook unreachable: ${(err as Error).message}`, true);
@@ -23,7 +29,11 @@ export class WebhookTransport implements Transport {
     const body = (await response.text()).slice(0, 200);
     if (response.status === 429) {
       const seconds = Number.parseInt(response.headers.get('retry-after') ?? '1', 10);
-      throw new DeliveryError('webhook rate limit', true, Math.min((Number.isNaN(seconds) || seconds < 1 ? 1 : seconds) * 1000, this.maxRetryAfterMs));
+      throw new DeliveryError(
+        'webhook rate limit',
+        true,
+        Math.min((Number.isNaN(seconds) || seconds < 1 ? 1 : seconds) * 1000, this.maxRetryAfterMs),
+      );
     }
     if (response.status >= 500) throw new DeliveryError(`webhook HTTP ${response.status}: ${body}`, true);
     if (!response.ok) throw new DeliveryError(`webhook HTTP ${response.status}: ${body}`, false);
