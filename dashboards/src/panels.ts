@@ -27,6 +27,21 @@ export interface PanelSpec {
   unit?: string;
 }
 
+/** What every panel builder of the SDK takes the same way: the frame a PanelSpec describes. */
+interface FramedBuilder<T> {
+  title(title: string): T;
+  description(description: string): T;
+  datasource(source: Source): T;
+  targets(targets: cog.Builder<cog.Dataquery>[]): T;
+  span(width: number): T;
+  height(height: number): T;
+}
+
+/** A panel builder with its title, description, data source, queries and size from the spec. */
+function framed<T extends FramedBuilder<T>>(builder: T, spec: PanelSpec): T {
+  return builder.title(spec.title).description(spec.description).datasource(spec.source).targets(spec.targets).span(spec.w).height(spec.h);
+}
+
 /** A panel's words and size: a PanelSpec without its data source and queries. */
 export type PanelFrame = Omit<PanelSpec, 'source' | 'targets'>;
 
@@ -57,13 +72,7 @@ export function logLinesPanel(frame: PanelFrame, filter: string): logs.PanelBuil
 }
 
 export function timeSeriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
-  return new timeseries.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.source)
-    .targets(spec.targets)
-    .span(spec.w)
-    .height(spec.h)
+  return framed(new timeseries.PanelBuilder(), spec)
     .unit(spec.unit ?? 'short')
     .lineWidth(1)
     .fillOpacity(10)
@@ -77,13 +86,7 @@ export function timeSeriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
 }
 
 export function statPanel(spec: PanelSpec): stat.PanelBuilder {
-  return new stat.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.source)
-    .targets(spec.targets)
-    .span(spec.w)
-    .height(spec.h)
+  return framed(new stat.PanelBuilder(), spec)
     .unit(spec.unit ?? 'short')
     .graphMode(common.BigValueGraphMode.Area)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
@@ -91,13 +94,7 @@ export function statPanel(spec: PanelSpec): stat.PanelBuilder {
 
 export function barPanel(spec: PanelSpec): barchart.PanelBuilder {
   return (
-    new barchart.PanelBuilder()
-      .title(spec.title)
-      .description(spec.description)
-      .datasource(spec.source)
-      .targets(spec.targets)
-      .span(spec.w)
-      .height(spec.h)
+    framed(new barchart.PanelBuilder(), spec)
       .unit(spec.unit ?? 'short')
       .orientation(common.VizOrientation.Horizontal)
       .showValue(common.VisibilityMode.Auto)
@@ -107,24 +104,11 @@ export function barPanel(spec: PanelSpec): barchart.PanelBuilder {
 }
 
 export function tablePanel(spec: PanelSpec): table.PanelBuilder {
-  return new table.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.source)
-    .targets(spec.targets)
-    .span(spec.w)
-    .height(spec.h)
-    .unit(spec.unit ?? 'short');
+  return framed(new table.PanelBuilder(), spec).unit(spec.unit ?? 'short');
 }
 
 export function heatmapPanel(spec: PanelSpec): heatmap.PanelBuilder {
-  return new heatmap.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.source)
-    .targets(spec.targets)
-    .span(spec.w)
-    .height(spec.h)
+  return framed(new heatmap.PanelBuilder(), spec)
     .calculate(false)
     .color(
       new heatmap.HeatmapColorOptionsBuilder()
@@ -141,23 +125,11 @@ export function heatmapPanel(spec: PanelSpec): heatmap.PanelBuilder {
 }
 
 export function nodeGraphPanel(spec: PanelSpec): nodegraph.PanelBuilder {
-  return new nodegraph.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.source)
-    .targets(spec.targets)
-    .span(spec.w)
-    .height(spec.h);
+  return framed(new nodegraph.PanelBuilder(), spec);
 }
 
 export function logsPanel(spec: PanelSpec): logs.PanelBuilder {
-  return new logs.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.source)
-    .targets(spec.targets)
-    .span(spec.w)
-    .height(spec.h)
+  return framed(new logs.PanelBuilder(), spec)
     .showTime(true)
     .wrapLogMessage(true)
     .enableLogDetails(true)

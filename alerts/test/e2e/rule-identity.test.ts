@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeSlack, present } from '@shopscope/testkit';
 import { FakePrometheus } from '../support/fake-prometheus.ts';
-import { rawRequest, scratch, start } from '../support/harness.ts';
+import { fakeBackedOptions, rawRequest, scratch, start } from '../support/harness.ts';
 
 const POLICY = `
 route: { receiver: oncall, group_by: [alertname, service], group_wait: 200ms, group_interval: 1s }
@@ -23,15 +23,8 @@ describe('rule identity', () => {
     const prometheus = await new FakePrometheus().start();
     const slack = await new FakeSlack().start();
     const files = scratch(rules, POLICY);
-    const evaluator = await start({
-      rulesDir: rulesDirs ? rulesDirs(files.dir) : files.rulesDir,
-      policy: files.policy,
-      stateFile: files.stateFile,
-      prometheusUrl: prometheus.url,
-      promqlChecker: 'none',
-      slackToken: 'xoxb-test',
-      slackApiUrl: slack.apiUrl,
-    });
+    const options = fakeBackedOptions(files, prometheus.url, slack.apiUrl);
+    const evaluator = await start({ ...options, rulesDir: rulesDirs ? rulesDirs(files.dir) : files.rulesDir });
     cleanups.push(async () => {
       await evaluator.stop();
       await slack.stop();

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StateStore } from '../../src/state/store.ts';
 import { FakeSlack, present } from '@shopscope/testkit';
 import { FakePrometheus } from '../support/fake-prometheus.ts';
-import { auth, rawRequest, scratch, start } from '../support/harness.ts';
+import { auth, fakeBackedOptions, rawRequest, scratch, start } from '../support/harness.ts';
 
 const RULES = `
 groups:
@@ -62,13 +62,7 @@ describe("the evaluator's own faults", () => {
     process.on('unhandledRejection', onUnhandled);
     const evaluator = await start(
       {
-        rulesDir: files.rulesDir,
-        policy: files.policy,
-        stateFile: files.stateFile,
-        prometheusUrl: prometheus.url,
-        promqlChecker: 'none',
-        slackToken: 'xoxb-test',
-        slackApiUrl: slack.apiUrl,
+        ...fakeBackedOptions(files, prometheus.url, slack.apiUrl),
         backoffInitialMs: 100,
         backoffMaxMs: 500,
       },

@@ -25,6 +25,23 @@ export function scratch(
   };
 }
 
+/** A test evaluator's options: the scratch files, a (fake) Prometheus and a (fake) Slack, no PromQL checker. */
+export function fakeBackedOptions(
+  files: { rulesDir: string; policy: string; stateFile: string },
+  prometheusUrl: string,
+  slackApiUrl: string,
+): Partial<EvaluatorOptions> & Pick<EvaluatorOptions, 'rulesDir' | 'policy' | 'stateFile'> {
+  return {
+    rulesDir: files.rulesDir,
+    policy: files.policy,
+    stateFile: files.stateFile,
+    prometheusUrl,
+    promqlChecker: 'none',
+    slackToken: 'xoxb-test',
+    slackApiUrl,
+  };
+}
+
 export const quietLogger = pino({ level: process.env.ALERTS_TEST_LOG ?? 'silent' });
 
 /** The API token every test evaluator runs with; `auth` is the header that carries it. */
