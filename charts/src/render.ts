@@ -13,24 +13,23 @@ export interface Size {
   height: number;
 }
 
+type PanelOf<K extends Panel['kind']> = Extract<Panel, { kind: K }>;
+
+/** How many values each kind of panel draws. */
+const pointCounters: { [K in Panel['kind']]: (panel: PanelOf<K>) => number } = {
+  timeseries: (p) => p.series.reduce((sum, s) => sum + s.points.filter(([, v]) => v !== null).length, 0),
+  bar: (p) => p.series.reduce((sum, s) => sum + s.values.length, 0),
+  stat: (p) => (p.value === null || Number.isNaN(p.value) ? 0 : 1),
+  table: (p) => p.rows.length,
+  nodegraph: (p) => p.edges.length,
+  heatmap: (p) => p.cells.length,
+  logs: (p) => p.lines.length,
+};
+
 /** How many values a panel draws: 0 means the picture says "No data". */
 export function countPoints(panel: Panel): number {
-  switch (panel.kind) {
-    case 'timeseries':
-      return panel.series.reduce((sum, s) => sum + s.points.filter(([, v]) => v !== null).length, 0);
-    case 'bar':
-      return panel.series.reduce((sum, s) => sum + s.values.length, 0);
-    case 'stat':
-      return panel.value === null || Number.isNaN(panel.value) ? 0 : 1;
-    case 'table':
-      return panel.rows.length;
-    case 'nodegraph':
-      return panel.edges.length;
-    case 'heatmap':
-      return panel.cells.length;
-    case 'logs':
-      return panel.lines.length;
-  }
+  // the map is keyed by kind, so the counter found takes this very kind of panel
+  return (pointCounters[panel.kind] as (panel: Panel) => number)(panel);
 }
 
 function echartsSvg(option: Record<string, unknown>, size: Size): string {
