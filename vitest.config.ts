@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 // shop's tests run twice, once on SQLite and once on a real PostgreSQL.
 export default defineConfig({
   test: {
+    // Two files at a time on this 2-core machine: most test time is waiting on back ends and
+    // timers, not CPU. Projects that start a stack run their own files one after another, and
+    // each test stack has its own ports and data folder (@shopscope/testkit's STACK_TEST_SHIFTS).
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
