@@ -4,14 +4,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { installNpmPackages, buildAgent, buildPart, buildStack, root } from './steps.mjs';
+import { prepareDemo, root } from './steps.mjs';
 
 const startedAt = Date.now();
-await installNpmPackages();
-await buildAgent();
-await buildPart('sample-shop', '@shopscope/sample-shop');
-await buildPart('alerts', '@shopscope/alerts');
-await buildStack();
+await prepareDemo();
 
 const hasStack = existsSync(join(root, 'stack', 'src', 'cli.ts'));
 const hasAlerts = existsSync(join(root, 'alerts', 'src', 'main.ts'));

@@ -121,3 +121,12 @@ export async function buildStack() {
     process.exit(1);
   }
 }
+
+/** Everything the demo runs, installed and built: used by `npm start` and by the drills and load runs. */
+export async function prepareDemo() {
+  await installNpmPackages();
+  await buildAgent();
+  await buildPart('sample-shop', '@shopscope/sample-shop');
+  await buildPart('alerts', '@shopscope/alerts');
+  await buildStack();
+}

@@ -15,9 +15,6 @@ import { jaegerTrace, logsQuery, promQuery, type LogRow, type TraceSpan } from '
 
 const agentBuilt = existsSync(new URL('../../agent/dist/register.js', import.meta.url));
 const bundleBuilt = existsSync(new URL('../../sample-shop/storefront/dist/telemetry.js', import.meta.url));
-// Every moved port stays below Linux's ephemeral range (32768 and up): with +29000 the collector's
-// metrics port (37888) was now and then held by an outgoing connection of a concurrent load test
-// and the collector could not start. +15000 puts the highest (Jaeger's 16686) at 31686.
 const env: Record<string, string | undefined> = {
   ...testEnvironment('browser'),
   SHOPSCOPE_SHOP_METRICS_BASE_PORT: String(shiftedPort('browser', PORT_VARIABLES.shopMetricsBase[1])),

@@ -29,7 +29,8 @@ export const SHIFTED_PORTS = Object.entries(PORT_VARIABLES).filter(
   ([key]) => key !== 'storefront' && key !== 'alerts' && key !== 'shopMetricsBase',
 );
 
-export function testEnvironment(name: TestStackName, shift: number = STACK_TEST_SHIFTS[name]): Record<string, string | undefined> {
+export function testEnvironment(name: TestStackName): Record<string, string | undefined> {
+  const shift = STACK_TEST_SHIFTS[name];
   const env: Record<string, string | undefined> = {
     ...process.env,
     SHOPSCOPE_STACK_DATA_DIR: join(repoRoot, '.data', `stack-test-${name}`),

@@ -4,7 +4,17 @@ import { PORT_VARIABLES } from '@shopscope/stack';
 import { SHIFTED_PORTS, STACK_TEST_SHIFTS, testEnvironment, type TestStackName } from '@shopscope/testkit';
 
 const EPHEMERAL_START = 32_768;
-const shopPorts = [8080, 8081, 8082, 8083, 8084, 8085, ...Array.from({ length: 6 }, (_, i) => PORT_VARIABLES.shopMetricsBase[1] + i)];
+// the shop's ports, its metrics ports and the evaluator's, which tests move by the same shift
+const shopPorts = [
+  8080,
+  8081,
+  8082,
+  8083,
+  8084,
+  8085,
+  ...Array.from({ length: 6 }, (_, i) => PORT_VARIABLES.shopMetricsBase[1] + i),
+  PORT_VARIABLES.alerts[1],
+];
 
 function portsOf(name: TestStackName): number[] {
   const env = testEnvironment(name);

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEvaluator, type Evaluator } from '@shopscope/alerts';
 import { launchShop, serviceNames, stopShop, type LaunchedService } from '@shopscope/sample-shop';
-import { buildAll, down, loadSettings, up, type Ports } from '@shopscope/stack';
-import { FakeSlack, freePort, STACK_TEST_SHIFTS, testEnvironment, type TestStackName } from '@shopscope/testkit';
+import { buildAll, down, loadSettings, PORT_VARIABLES, up, type Ports } from '@shopscope/stack';
+import { FakeSlack, freePort, shiftedPort, testEnvironment, type TestStackName } from '@shopscope/testkit';
 
 export interface LiveEnvironment {
   /** The stack's environment (moved ports, own data folder), for `status`/`up` on it. */
@@ -67,11 +67,10 @@ async function everyServiceScraped(ports: Ports, timeoutMs = 30_000): Promise<vo
 }
 
 export async function startLiveEnvironment(name: TestStackName): Promise<LiveEnvironment> {
-  const shift = STACK_TEST_SHIFTS[name];
   const env: Record<string, string | undefined> = {
     ...testEnvironment(name),
-    SHOPSCOPE_SHOP_METRICS_BASE_PORT: String(9464 + shift),
-    SHOPSCOPE_ALERTS_PORT: String(9094 + shift),
+    SHOPSCOPE_SHOP_METRICS_BASE_PORT: String(shiftedPort(name, PORT_VARIABLES.shopMetricsBase[1])),
+    SHOPSCOPE_ALERTS_PORT: String(shiftedPort(name, PORT_VARIABLES.alerts[1])),
   };
   // The storefront page sends its real-user telemetry to the collector, whose CORS admits only
   // the storefront's origin: the gateway's port is chosen first and given to both.
