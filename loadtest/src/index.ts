@@ -5,6 +5,7 @@ export { journeys, journeyNames, type JourneyName } from './load/journeys.ts';
 export { summarize, type LoadSummary } from './load/summary.ts';
 export { parseDrill, readDrillFile, DrillFileError, type Drill } from './drill/schema.ts';
 export { loadDrills, drillNames, drillsDir } from './drill/catalog.ts';
+export { journalPath, recordPendingRollback, rollBackLeftover } from './drill/rollback-journal.ts';
 export { runDrill, type DrillOptions, type DrillResult } from './drill/runner.ts';
 export { writeReport, summaryJson } from './drill/report.ts';
 export { SlackSink, type SentMessage } from './drill/slack-sink.ts';

@@ -1,9 +1,9 @@
 // The load and the drills end to end, against a stack, a shop and an alert evaluator of the
 // test's own (ports moved by the loadtest stack's shift): the smoke profile, two drills with their reports (opened in
 // Chromium), and the rollback on an error and on Ctrl-C.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEvaluator, type Evaluator } from '@shopscope/alerts';
 import { launchShop, serviceNames, stopShop, type LaunchedService } from '@shopscope/sample-shop';
@@ -11,8 +11,11 @@ import { buildAll, down, loadSettings, up } from '@shopscope/stack';
 import { freePort, launchChromium, shiftedPort, testEnvironment } from '@shopscope/testkit';
 import {
   loadDrills,
+  journalPath,
   profiles,
+  recordPendingRollback,
   reportDir,
+  rollBackLeftover,
   runDrill,
   runLoad,
   SlackSink,
@@ -218,5 +221,34 @@ describe.skipIf(!agentBuilt)('load and drills, end to end', () => {
     expect(result.failures.join(' ')).toMatch(/stopped \(Ctrl-C\)/);
     expect(result.rolledBack).toBe(true);
     expect((await flags()).paymentFailureRate).toBe(0);
+    expect(existsSync(journalPath(targets))).toBe(false);
+  });
+
+  it('a fault left on by a killed runner is rolled back by the next run, before anything else', async () => {
+    const [burst] = loadDrills('gateway-error-burst');
+    // What a runner killed between "fault on" and its rollback leaves behind: the flag and the note.
+    recordPendingRollback(targets, burst!.name, burst!.rollback);
+    const fault = burst!.fault as { flags: Record<string, unknown> };
+    await fetch(`${targets.gateway}/admin/flags`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${targets.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(fault.flags),
+    });
+    expect((await flags()).gatewayErrorRate).toBe(0.5);
+    expect(await rollBackLeftover(targets)).toMatch(/left on by drill gateway-error-burst/);
+    expect((await flags()).gatewayErrorRate).toBe(0);
+    expect(existsSync(journalPath(targets))).toBe(false);
+    expect(await rollBackLeftover(targets)).toBeUndefined();
+  });
+
+  it('a rollback journal that cannot be read is an error naming the file, and nothing is undone by guess', async () => {
+    mkdirSync(dirname(journalPath(targets)), { recursive: true });
+    writeFileSync(journalPath(targets), '{"drill": "x", "rollback": {"flags": {"noSuchFlag": 1}}');
+    try {
+      await expect(rollBackLeftover(targets)).rejects.toThrow(/pending-rollback\.json cannot be read/);
+      expect(existsSync(journalPath(targets))).toBe(true);
+    } finally {
+      rmSync(journalPath(targets), { force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ensureDemo } from '../demo/demo.ts';
 import { loadDrills } from '../drill/catalog.ts';
 import { writeReport } from '../drill/report.ts';
+import { rollBackLeftover } from '../drill/rollback-journal.ts';
 import { runDrill, type DrillResult } from '../drill/runner.ts';
 import { SlackSink } from '../drill/slack-sink.ts';
 import { DrillFileError } from '../drill/schema.ts';
@@ -32,6 +33,13 @@ const demo = await ensureDemo(targets, {
   log: (line) => console.log(`drill: ${line}`),
 });
 try {
+  // A fault an interrupted run left on would break every steady state: undo it first, or run nothing.
+  const leftover = await rollBackLeftover(targets).catch((err: Error) => {
+    console.error(`drill: ${err.message}`);
+    stopping.abort();
+    return undefined;
+  });
+  if (leftover) console.log(`drill: ${leftover}`);
   for (const drill of drills) {
     if (stopping.signal.aborted) break;
     const outDir = reportDir(drill.name);

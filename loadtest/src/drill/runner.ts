@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Targets } from '../settings.ts';
 import { runLoadUntil, type LoadRuns } from '../load/run-load.ts';
 import { injectFault, rollBack } from './faults.ts';
+import { clearPendingRollback, recordPendingRollback } from './rollback-journal.ts';
 import { observe, type AlertTimes, type Notification } from './pages.ts';
 import type { Drill } from './schema.ts';
 import type { SentMessage, SlackSink } from './slack-sink.ts';
@@ -112,6 +113,7 @@ export async function runDrill(drill: Drill, options: DrillOptions): Promise<Dri
     rolledBack = true;
     try {
       await rollBack(targets, drill.rollback);
+      clearPendingRollback(targets);
     } catch (err) {
       failures.push(`rollback failed: ${(err as Error).message}`);
       rolledBack = false;
@@ -143,6 +145,7 @@ export async function runDrill(drill: Drill, options: DrillOptions): Promise<Dri
       await sleep((options.warmUpSeconds ?? 10) * 1000);
     }
 
+    recordPendingRollback(targets, drill.name, drill.rollback);
     faultOnAt = Date.now();
     await injectFault(targets, drill.fault);
     mark('fault on', faultOnAt, JSON.stringify(drill.fault));

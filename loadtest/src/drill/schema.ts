@@ -40,7 +40,7 @@ const seconds = z.number().positive().max(3600);
 
 const faultSchema = z.union([z.object({ flags: flagPatch }).strict(), z.object({ stop: z.enum(STACK_BACK_ENDS) }).strict()]);
 
-const rollbackSchema = z.union([z.object({ flags: flagPatch }).strict(), z.object({ start: z.enum(STACK_BACK_ENDS) }).strict()]);
+export const rollbackSchema = z.union([z.object({ flags: flagPatch }).strict(), z.object({ start: z.enum(STACK_BACK_ENDS) }).strict()]);
 
 export const drillSchema = z
   .object({
