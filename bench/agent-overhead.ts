@@ -13,11 +13,9 @@
 // and CPU µs per request of each mode. autocannon reports its latencies in whole milliseconds.
 // /proc is read for CPU (Linux).
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { freePort } from '@shopscope/testkit';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { FIXTURES, MODES, cpuMicros, median, startProcess, type ModeName, type Running } from './bench-process.ts';
 import { openLoop } from './open-loop.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -29,43 +27,10 @@ const STRICT = process.argv.includes('--strict');
 /** Which routes to run: hello, shop (default both). */
 const ROUTES = (process.env.BENCH_ROUTES ?? 'hello,shop').split(',').map((r) => r.trim());
 
-const FIXTURES = fileURLToPath(new URL('./agent-fixtures/', import.meta.url));
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-type ModeName = 'none' | 'otel-auto' | 'agent';
-const MODES: ModeName[] = ['none', 'otel-auto', 'agent'];
-
 interface Sample {
   rps: number;
   p50: number;
   p99: number;
-}
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-}
-
-async function startProcess(args: string[], env: Record<string, string>): Promise<Running> {
-  // The server's stdout goes to a drain process of its own, as to a log shipper: it passes the
-  // {"listening":port} line on and discards the rest. Read here instead, the agent's log lines
-  // would cost the load generator (this process) CPU and delay its measurements.
-  const drain = spawn('sh', ['-c', `sed -un '/"listening":/{p;q}'; exec cat >/dev/null`], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', drain.stdin, 'inherit'],
-  });
-  drain.stdin.destroy(); // the server holds the pipe now; the drain ends when the server does
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    drain.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /\{"listening":(\d+)\}/.exec(buffer);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
 }
 
 async function startMode(mode: ModeName, file: string, sink: string): Promise<Running> {
@@ -100,23 +65,6 @@ async function drive(port: number, path: string, seconds: number): Promise<Sampl
   if (result.errors > 0 || result.non2xx > 0) throw new Error(`errors during load: ${result.errors} errors, ${result.non2xx} non-2xx`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
-
-/**
- * User + system CPU in microseconds: of the whole process (all its threads), or of its main
- * thread only (`/proc/<pid>/task/<pid>`), the one JavaScript runs on. A saturated server is
- * limited by its main thread, so the main-thread ratio is what the req/s ratio tends to.
- */
-function cpuMicros(pid: number, mainThread = false): number {
-  const path = mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
-  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 function summarise(samples: Sample[]): Sample {
   return { rps: median(samples.map((s) => s.rps)), p50: median(samples.map((s) => s.p50)), p99: median(samples.map((s) => s.p99)) };

@@ -17,7 +17,7 @@ const stackDataDir = process.env.SHOPSCOPE_STACK_DATA_DIR || join(root, '.data',
 const demoPids = join(stackDataDir, 'run', 'demo.json');
 
 if (hasStack) {
-  console.log('shopscope: starting the back ends (Prometheus, VictoriaLogs, Jaeger, collector) ...');
+  console.log('shopscope: starting the back ends (Prometheus, VictoriaLogs, Jaeger, collector, Kafka) ...');
   const up = spawnSync(process.execPath, ['--import', 'tsx', 'stack/src/cli.ts', 'up'], { cwd: root, stdio: 'inherit' });
   if (up.status !== 0) process.exit(1);
 }
@@ -101,6 +101,7 @@ shopscope demo is running, ready in ${readySeconds}s (Ctrl-C stops everything)
                   no web UI is bundled (the Jaeger Go module ships none): use the API, or Grafana's Jaeger data source on ${jaeger}
   VictoriaLogs    http://127.0.0.1:${stackPorts.victoriaLogs}/select/vmui/   (web UI; LogsQL e.g. trace_id:"<x-transaction-id>")
   collector       OTLP 127.0.0.1:${stackPorts.otlpGrpc} (gRPC) / ${stackPorts.otlpHttp} (HTTP), own metrics http://127.0.0.1:${stackPorts.collectorMetrics}/metrics
+  Kafka           127.0.0.1:${stackPorts.kafka}   order events: http://127.0.0.1:${portOf('fulfilment')}/events (consumed, lag)  /mail (receipts)
   stack           npm run stack -- status   (each process's memory) | logs [component]`
       : ''
   }${

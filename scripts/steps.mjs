@@ -85,6 +85,22 @@ export async function installPostgres() {
   });
 }
 
+/** A Debian server package whose binary the tests start themselves (never the system's service). */
+async function installServerPackage(label, packageName, binary) {
+  await step(`${label} (Debian package)`, () => {
+    if (hasCommand(binary)) return 'present';
+    aptInstall([packageName]);
+    if (!hasCommand(binary)) throw new Error(`${packageName} installed but no ${binary} on the PATH`);
+    return 'installed';
+  });
+}
+
+/** MariaDB for the agent's mysql2 tests. */
+export const installMariaDb = () => installServerPackage('MariaDB', 'mariadb-server', 'mariadbd');
+
+/** Redis for the agent's ioredis and redis tests. */
+export const installRedis = () => installServerPackage('Redis', 'redis-server', 'redis-server');
+
 export async function installChromium() {
   await step('Chromium (Debian package)', () => {
     if (existsSync('/usr/bin/chromium')) return 'present';
@@ -112,9 +128,19 @@ export async function buildPart(folder, workspace) {
   });
 }
 
-/** Builds or finds the back ends (collector, Jaeger, VictoriaLogs, Prometheus); prints its own lines. */
+/** Java runs the Kafka broker and Maven fetches its jars (Debian has no Kafka package). */
+async function installJavaAndMaven() {
+  await step('Java and Maven for Kafka (Debian packages)', () => {
+    if (hasCommand('java') && hasCommand('mvn')) return 'present';
+    aptInstall(['default-jdk-headless', 'maven']);
+    return 'installed';
+  });
+}
+
+/** Builds or finds the back ends (collector, Jaeger, VictoriaLogs, Prometheus, Kafka); prints its own lines. */
 export async function buildStack() {
   if (!existsSync(join(root, 'stack', 'src', 'build.ts'))) return;
+  await installJavaAndMaven();
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'stack/src/build.ts'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
     console.error('shopscope: building the back ends failed (see the line above)');

@@ -1,5 +1,17 @@
 // `npm test`: installs what the tests need, then lint, type check and every vitest project.
-import { installNpmPackages, installPostgres, installChromium, buildAgent, buildPart, buildStack, step, run, root } from './steps.mjs';
+import {
+  installNpmPackages,
+  installPostgres,
+  installMariaDb,
+  installRedis,
+  installChromium,
+  buildAgent,
+  buildPart,
+  buildStack,
+  step,
+  run,
+  root,
+} from './steps.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +19,8 @@ import { tmpdir } from 'node:os';
 
 await installNpmPackages();
 await installPostgres();
+await installMariaDb();
+await installRedis();
 await installChromium();
 await buildAgent();
 await buildPart('sample-shop', '@shopscope/sample-shop');

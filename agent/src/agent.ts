@@ -10,6 +10,7 @@ import type { DropCounter } from './export/export-budget.ts';
 import { createAccessLogWriter } from './http/access-log.ts';
 import { createEdgeAdmission } from './http/edge-trust.ts';
 import { instrumentFastifyRoutes } from './http/fastify-routes.ts';
+import { createGraphqlTelemetry } from './graphql/graphql-telemetry.ts';
 import { instrumentInboundHttp } from './http/server-requests.ts';
 import { enableInstrumentations } from './instrumentations/chosen.ts';
 import { installShutdown } from './lifecycle/shutdown.ts';
@@ -20,10 +21,14 @@ import { createPino, createStdout } from './logging/pino-setup.ts';
 import { createRedaction } from './logging/redact.ts';
 import { levelValues } from './logging/schema.ts';
 import { createWinstonFormat } from './logging/winston-format.ts';
+import { createJobMetrics } from './jobs/job-metrics.ts';
+import { createJobs, type Jobs } from './jobs/jobs.ts';
 import { serveMetrics, type MetricsEndpoint } from './metrics/metrics-server.ts';
 import { createRedMetrics, type RedMetrics } from './metrics/red-metrics.ts';
 import { registerRuntimeMetrics } from './metrics/runtime-metrics.ts';
 import { SpanMetricsProcessor } from './metrics/span-metrics.ts';
+import { createMessaging, type Messaging } from './messaging/messaging.ts';
+import { createMessagingMetrics } from './messaging/messaging-metrics.ts';
 import { describe } from './safety/safe-call.ts';
 import { warn } from './safety/warn.ts';
 import { startTracing, type Tracing } from './tracing/provider.ts';
@@ -39,6 +44,8 @@ export interface Agent {
   logger: ConventionLogger;
   winstonFormat: () => Logform.Format;
   commerce: Commerce;
+  jobs: Jobs;
+  messaging: Messaging;
   experiments: Experiments;
   tracing: Tracing | undefined;
   metrics: RedMetrics | undefined;
@@ -81,6 +88,7 @@ function buildAgent(): Agent {
 
   const metrics = on && config.metrics.enabled ? createRedMetrics(config.experiments, config.metrics.maxLabelSets) : undefined;
   if (metrics) registerRuntimeMetrics(metrics.registry);
+  const messagingMetrics = metrics ? createMessagingMetrics(metrics.guard) : undefined;
   const countDrop: DropCounter = metrics ? metrics.countDrop : () => {};
 
   const resource = resourceFromAttributes({
@@ -89,12 +97,13 @@ function buildAgent(): Agent {
     'deployment.environment.name': config.environment,
     'telemetry.distro.name': '@shopscope/agent',
   });
+  const graphql = on ? createGraphqlTelemetry(config.graphqlNPlusOneThreshold, metrics?.guard) : undefined;
   const tracing = on
     ? startTracing(
         config,
         resource,
         new ShopscopePropagator(experiments),
-        metrics ? [new SpanMetricsProcessor(metrics)] : [],
+        [...(metrics ? [new SpanMetricsProcessor(metrics, messagingMetrics)] : []), ...(graphql?.hooks ?? [])],
         countDrop,
         createSpanRedactor(redaction),
       )
@@ -123,7 +132,7 @@ function buildAgent(): Agent {
         : createEdgeAdmission(config.baggageAllowlist, { trustSameOrigin: config.trustSameOriginTrace }),
     });
     instrumentFastifyRoutes(metrics);
-    enableInstrumentations(tracing.provider);
+    enableInstrumentations(tracing.provider, { metrics, onGraphqlResult: graphql?.onResult });
   }
 
   let metricsEndpoint: MetricsEndpoint | undefined;
@@ -142,6 +151,8 @@ function buildAgent(): Agent {
     logger,
     winstonFormat: createWinstonFormat({ fields, otlp: otlpLogs, service: config.serviceName, environment: config.environment }),
     commerce: createCommerce(logger, metrics, experiments),
+    jobs: createJobs(logger, metrics ? createJobMetrics(metrics.guard) : undefined),
+    messaging: createMessaging(messagingMetrics),
     experiments,
     tracing,
     metrics,

@@ -1,6 +1,7 @@
 import { startAgent } from './agent.ts';
 import type { ConventionLogger } from './logging/logger.ts';
 import type { Commerce } from './commerce/commerce.ts';
+import { createAppMetrics, setActiveSpanAttributes, type AppMetrics } from './metrics/app-metrics.ts';
 
 // The explicit conventions. Importing the package starts the agent if the register entry has
 // not already (same process-wide instance either way).
@@ -21,6 +22,12 @@ export const experiment = {
     }
   },
 };
+
+/** The app's own counters and histograms on the agent's /metrics (no-ops when metrics are off). */
+export const metrics: AppMetrics = createAppMetrics(agent.metrics);
+
+/** Sets attributes on the current span (a `traced()` span, the request's span); no-op outside one. */
+export const setSpanAttributes = setActiveSpanAttributes;
 
 /** Resolves with the /metrics port once listening (undefined when metrics are off). */
 export function metricsPort(): Promise<number | undefined> {

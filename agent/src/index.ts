@@ -4,3 +4,7 @@ export { TRANSACTION_HEADER } from './http/server-requests.ts';
 export { errorCodes, type ErrorCode } from './errors.ts';
 export type { ConventionLogger } from './logging/logger.ts';
 export type { Commerce, OrderPlaced, PaymentFailed, CartUpdated, CheckoutStep } from './commerce/commerce.ts';
+export { runJob, declareJob, type JobRun, type JobOptions, type JobDeclaration, type JobTrigger } from './jobs/public.ts';
+export { metrics, setSpanAttributes } from './api.ts';
+export { messaging, type Messaging, type ConsumerLag, type OutboxBacklog } from './messaging/public.ts';
+export type { AppMetrics, AppCounter, AppHistogram, AppMetricSpec, AppHistogramSpec, AppLabels } from './metrics/app-metrics.ts';

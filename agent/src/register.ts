@@ -18,7 +18,7 @@ function start(): void {
     register('import-in-the-middle/hook.mjs', import.meta.url, { data: { include: HOOKED_MODULES } });
   } catch (error) {
     process.stderr.write(
-      `[shopscope] SHOPSCOPE_ERR_INSTRUMENTATION: ESM loader hook not registered (${String(error)}); ESM imports of pg, pino, winston and better-sqlite3 stay uninstrumented\n`,
+      `[shopscope] SHOPSCOPE_ERR_INSTRUMENTATION: ESM loader hook not registered (${String(error)}); ESM imports of ${HOOKED_MODULES.join(', ')} stay uninstrumented\n`,
     );
   }
   try {

@@ -1,6 +1,8 @@
 // Every board, in the order the README and the previews list them.
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { batchBoard } from './boards/batch.ts';
 import { businessBoard } from './boards/business.ts';
+import { eventsBoard } from './boards/events.ts';
 import { frontendBoard } from './boards/frontend.ts';
 import { logsBoard } from './boards/logs.ts';
 import { pipelineBoard } from './boards/pipeline.ts';
@@ -20,6 +22,8 @@ export const boardFactories: readonly (() => dashboard.Dashboard)[] = [
   () => sloBoard(),
   pipelineBoard,
   frontendBoard,
+  batchBoard,
+  eventsBoard,
 ];
 
 /** Each board as the JSON Grafana's file provisioning loads (functions dropped, ids numbered). */

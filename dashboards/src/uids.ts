@@ -10,4 +10,6 @@ export const uids = {
   slo: 'shopscope-slo',
   pipeline: 'shopscope-platform',
   frontend: 'shopscope-frontend',
+  batch: 'shopscope-batch',
+  events: 'shopscope-events',
 } as const;

@@ -25,6 +25,8 @@ function faultFor(condition: string): 'traffic' | 'collector-down' | 'browser' |
   if (/browser has loaded the storefront|a page throws/.test(condition)) return 'browser';
   if (/exporter gives up/.test(condition)) return { skip: 'needs a back end down for longer than the collector retries (120 s)' };
   if (/agent drops telemetry/.test(condition)) return 'collector-down';
+  if (/a run failed/.test(condition))
+    return { skip: 'a failed run needs the settlementFailing flag: the settlement-failing drill shows it' };
   // payment failures, failed requests, firing alerts and pages: the traffic of beforeAll has them
   if (/payment fails|request .*fail|alert (fires|has paged)/.test(condition)) return 'traffic';
   throw new Error(`no fault known for "empty unless ${condition}"`);

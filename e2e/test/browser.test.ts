@@ -103,6 +103,8 @@ describe.skipIf(!agentBuilt || !bundleBuilt)('real-user monitoring of the storef
     dataDir = mkdtempSync(join(tmpdir(), 'shopscope-browser-shop-'));
     const shopEnv: Record<string, string | undefined> = {
       SHOPSCOPE_DATA_DIR: dataDir,
+      // no broker in this stack: order events wait in the outbox, never in a developer's Kafka
+      SHOPSCOPE_KAFKA_BROKERS: 'off',
       SHOPSCOPE_RATE_LIMIT: '0',
       OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase,
       OTEL_TRACES_SAMPLER: 'always_on',

@@ -76,6 +76,8 @@ describe.skipIf(!agentBuilt)('load and drills, end to end', () => {
     await up({ env: stackEnv, log: quiet });
     const shopEnv: Record<string, string | undefined> = {
       SHOPSCOPE_DATA_DIR: join(scratch, 'shop'),
+      // no broker in this stack: order events wait in the outbox, never in a developer's Kafka
+      SHOPSCOPE_KAFKA_BROKERS: 'off',
       SHOPSCOPE_ADMIN_TOKEN: 'loadtest-admin',
       SHOPSCOPE_RATE_LIMIT: '0',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${settings.ports.otlpHttp}`,

@@ -34,6 +34,8 @@ export interface LaunchOptions {
    */
   outputFd?: number;
   services?: readonly ServiceName[];
+  /** How long each service may take to answer /healthz (default 30 s; a busy machine needs more). */
+  healthTimeoutMs?: number;
 }
 
 export interface LaunchedService {
@@ -57,6 +59,9 @@ const MEMORY_FLAGS = ['--max-semi-space-size=1'];
  */
 const serviceDefaults: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {
   gateway: { SHOPSCOPE_TRUST_INBOUND_TRACE: 'same-origin' },
+  // The demo settles yesterday every minute (the service's own default is nightly), so the batch
+  // board has runs to show and the settlement-failing drill pages within minutes.
+  orders: { SHOPSCOPE_SETTLEMENT_SCHEDULE: '* * * * *' },
 };
 
 /** The environment a service process starts with: the shop's defaults under `env`. */
@@ -109,7 +114,7 @@ export function portOf(name: ServiceName, env: NodeJS.ProcessEnv = process.env):
 
 /** Starts every service (dependencies first) and waits until each answers /healthz. */
 export async function launchShop(options: LaunchOptions = {}): Promise<LaunchedService[]> {
-  const order: ServiceName[] = ['inventory', 'payments', 'catalog', 'cart', 'orders', 'gateway'];
+  const order: ServiceName[] = ['inventory', 'payments', 'catalog', 'cart', 'orders', 'fulfilment', 'gateway'];
   const wanted = options.services ?? order;
   const main = entryPoint('main');
   const launched = order.filter((n) => wanted.includes(n)).map((name) => launchService(name, options, main));
@@ -118,7 +123,7 @@ export async function launchShop(options: LaunchOptions = {}): Promise<LaunchedS
     await Promise.all(
       launched.map((s) =>
         Promise.race([
-          waitHealthy(`http://127.0.0.1:${portOf(s.name, env)}`),
+          waitHealthy(`http://127.0.0.1:${portOf(s.name, env)}`, options.healthTimeoutMs),
           s.exited.then((code) => {
             throw new Error(`${s.name} exited with code ${code} while starting`);
           }),

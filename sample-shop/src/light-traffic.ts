@@ -14,6 +14,11 @@ export interface TrafficOptions {
 
 const cards = ['4242424242424242', '4242424242424242', '4242424242424242', '5555555555554444', '4000000000000002'];
 const words = ['kettle', 'tent', 'lamp', 'puzzle', 'socks', 'novel', 'eco', 'nordic'];
+const categories = ['kitchen', 'outdoor', 'books', 'electronics', 'garden', 'toys', 'clothing', 'office'];
+
+/** Every fifth shopper reads a shelf through GraphQL: the naive `stock` field is the demo's N+1. */
+const shelfQuery =
+  'query Shelf($category: String) { products(limit: 6, category: $category) { items { id name price { amount } stock category { name } } } }';
 
 export async function runLightTraffic(options: TrafficOptions): Promise<{ requests: number; errors: number }> {
   const until = Date.now() + (options.maxMinutes ?? 60) * 60_000;
@@ -41,6 +46,12 @@ export async function runLightTraffic(options: TrafficOptions): Promise<{ reques
     n++;
     const list = await call('GET', `/api/products?limit=12&offset=${(n * 12) % 192}`);
     await call('GET', `/api/products?q=${words[n % words.length]}`);
+    if (n % 5 === 0)
+      await call('POST', '/graphql', {
+        query: shelfQuery,
+        operationName: 'Shelf',
+        variables: { category: categories[n % categories.length] },
+      });
     const items = (list.items as { id: string }[] | undefined) ?? [];
     if (items.length > 0 && n % 2 === 0) {
       const cart = await call('POST', '/api/carts');

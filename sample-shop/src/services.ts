@@ -64,11 +64,46 @@ export async function buildService(
           paymentTimeoutMs: config.paymentTimeoutMs,
           recoverAfterMs: config.recoverAfterMs,
           recoveryIntervalMs: options.recoveryIntervalMs,
+          flags,
+          settlementSchedule: config.settlementSchedule,
+          events: await eventPublisher(config, 'orders'),
           logger,
           limits,
         }),
         db,
       };
     }
+    case 'fulfilment': {
+      const { buildFulfilmentApp } = await import('./fulfilment/app.ts');
+      return { app: await buildFulfilmentApp({ db: db!, flags, events: await orderEventConsumer(config), logger, limits }), db };
+    }
   }
+}
+
+// The Kafka client is loaded only by the two services that use it (`SHOPSCOPE_KAFKA_BROKERS=off`: neither).
+async function eventPublisher(config: ShopConfig, clientId: string) {
+  if (config.kafkaBrokers.length === 0) return undefined;
+  const [{ kafkaPublisher }, { eventLog }] = await Promise.all([import('./events/kafka-event-bus.ts'), import('./events/event-log.ts')]);
+  return kafkaPublisher({
+    brokers: config.kafkaBrokers,
+    clientId,
+    log: (level, message) => eventLog(level, { event: 'kafka.client' }, message),
+  });
+}
+
+async function orderEventConsumer(config: ShopConfig) {
+  if (config.kafkaBrokers.length === 0) return undefined;
+  const [{ kafkaConsumer }, { eventLog }, { ORDER_EVENTS_TOPIC }, { FULFILMENT_GROUP }] = await Promise.all([
+    import('./events/kafka-event-bus.ts'),
+    import('./events/event-log.ts'),
+    import('./events/order-events.ts'),
+    import('./fulfilment/consumer.ts'),
+  ]);
+  return kafkaConsumer({
+    brokers: config.kafkaBrokers,
+    clientId: 'fulfilment',
+    groupId: FULFILMENT_GROUP,
+    topic: ORDER_EVENTS_TOPIC,
+    log: (level, message) => eventLog(level, { event: 'kafka.client' }, message),
+  });
 }

@@ -1,7 +1,13 @@
 // Asks a back end whether it is up: every health check must answer with an accepted status.
 import type { HealthCheck } from './components/component.ts';
+import { kafkaAnswers } from './kafka-probe.ts';
 
+/** An HTTP status; a `kafka://host:port` check answers 200 when the broker does. */
 async function statusOf(url: string, timeoutMs: number): Promise<number> {
+  if (url.startsWith('kafka://')) {
+    const { hostname, port } = new URL(url);
+    return (await kafkaAnswers(hostname, Number(port), timeoutMs)) ? 200 : 0;
+  }
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();

@@ -23,6 +23,8 @@ export const PORT_VARIABLES = {
   storefront: ['SHOPSCOPE_STOREFRONT_PORT', 8080],
   alerts: ['SHOPSCOPE_ALERTS_PORT', 9094],
   shopMetricsBase: ['SHOPSCOPE_SHOP_METRICS_BASE_PORT', 9464],
+  kafka: ['SHOPSCOPE_KAFKA_PORT', 9092],
+  kafkaController: ['SHOPSCOPE_KAFKA_CONTROLLER_PORT', 9093],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type PortName = keyof typeof PORT_VARIABLES;
@@ -45,6 +47,8 @@ export interface StackSettings {
   readonly tracesOtlpEndpoint: string;
   /** Where the collector sends logs (an OTLP/HTTP logs URL): the bundled VictoriaLogs unless moved. */
   readonly logsOtlpEndpoint: string;
+  /** Whether `up`/`status` without names include Kafka (`SHOPSCOPE_STACK_KAFKA=off` leaves it out). */
+  readonly kafka: boolean;
 }
 
 export const STACK_PROFILES = ['local', 'dev', 'stage', 'prod'] as const;
@@ -85,6 +89,10 @@ export function loadSettings(env: Environment = process.env): StackSettings {
       `SHOPSCOPE_LOGS_OTLP_ENDPOINT=${logsOtlpEndpoint} is not a URL (e.g. http://127.0.0.1:3100/otlp/v1/logs)`,
     );
   }
+  const kafka = (env.SHOPSCOPE_STACK_KAFKA || 'on').toLowerCase();
+  if (kafka !== 'on' && kafka !== 'off') {
+    throw new StackError('SHOPSCOPE_ERR_CONFIG_INVALID', `SHOPSCOPE_STACK_KAFKA=${env.SHOPSCOPE_STACK_KAFKA} is not on or off`);
+  }
   const tracesOtlpEndpoint = env.SHOPSCOPE_TRACES_OTLP_ENDPOINT || `127.0.0.1:${ports.jaegerOtlpGrpc}`;
   if (!/^[^\s/:]+:\d{1,5}$/.test(tracesOtlpEndpoint)) {
     throw new StackError(
@@ -97,6 +105,7 @@ export function loadSettings(env: Environment = process.env): StackSettings {
     profile,
     tracesOtlpEndpoint,
     logsOtlpEndpoint,
+    kafka: kafka === 'on',
     cacheDir: resolve(env.SHOPSCOPE_CACHE_DIR || join(env.HOME || homedir(), '.cache', 'shopscope')),
     dataDir: resolve(env.SHOPSCOPE_STACK_DATA_DIR || join(repoRoot, '.data', 'stack')),
     ports: Object.freeze(ports),

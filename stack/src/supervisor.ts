@@ -1,4 +1,4 @@
-// up / down / status / logs for the local back ends: Prometheus, VictoriaLogs, Jaeger and the collector.
+// up / down / status / logs for the local back ends: Prometheus, VictoriaLogs, Jaeger, the collector and Kafka.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { binaryPath, isReady } from './build/build-all.ts';
@@ -22,7 +22,7 @@ import { loadSettings, logDir, type Environment, type StackSettings } from './se
 export { STACK_COMPONENTS, type StackComponent } from './components/index.ts';
 
 export interface SupervisorOptions {
-  /** Default: all four, started in the order prometheus, victorialogs, jaeger, collector. */
+  /** Default: all five (prometheus, victorialogs, jaeger, collector, kafka; Kafka not with SHOPSCOPE_STACK_KAFKA=off), started side by side. */
   readonly components?: readonly StackComponent[];
   /** Default: process.env. Ports, data folder and timeouts are read from it (see README). */
   readonly env?: Environment;
@@ -86,7 +86,7 @@ async function statusOf(settings: StackSettings, spec: ComponentSpec): Promise<C
 
 export async function status(options: SupervisorOptions = {}): Promise<ComponentStatus[]> {
   const settings = loadSettings(options.env ?? process.env);
-  return Promise.all(componentsNamed(options.components).map((spec) => statusOf(settings, spec)));
+  return Promise.all(componentsNamed(options.components, settings.kafka).map((spec) => statusOf(settings, spec)));
 }
 
 /** The end of the log, from this start on: earlier runs' lines would only mislead. */
@@ -160,7 +160,7 @@ export async function up(options: SupervisorOptions = {}): Promise<ComponentStat
   const env = options.env ?? process.env;
   const settings = loadSettings(env);
   const log = options.log ?? defaultLog;
-  const specs = componentsNamed(options.components);
+  const specs = componentsNamed(options.components, settings.kafka);
   const unbuilt = specs.filter((spec) => !isReady([spec.build], settings) || !existsSync(binaryPath(spec.build, undefined, settings)));
   if (unbuilt.length > 0) {
     throw new StackError(
@@ -203,7 +203,7 @@ async function stopOne(settings: StackSettings, spec: ComponentSpec, log: (line:
 }
 
 /**
- * Stops the named components (default: all): SIGTERM to each process group, SIGKILL after the
+ * Stops the named components (default: all, Kafka too whatever the settings say): SIGTERM to each process group, SIGKILL after the
  * stop deadline. The collector goes first so it can flush to the others.
  */
 export async function down(options: SupervisorOptions = {}): Promise<StopResult[]> {

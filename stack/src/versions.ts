@@ -22,6 +22,11 @@ const schema = z.object({
   }),
   victorialogs: z.object({ version: z.string().regex(/^v\d+\.\d+\.\d+$/), package: z.string() }),
   prometheus: z.object({ version: z.string(), debianPackage: z.string(), binaries: z.array(z.string()).min(1) }),
+  kafka: z.object({
+    version: z.string().regex(/^\d+\.\d+\.\d+$/),
+    /** Maven coordinates, group:artifact:version; their dependencies come along. */
+    artifacts: z.array(z.string().regex(/^[\w.-]+:[\w.-]+:[\w.-]+$/)).min(1),
+  }),
 });
 
 export type Versions = z.infer<typeof schema>;

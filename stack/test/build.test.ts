@@ -1,9 +1,9 @@
 // The build: cached binaries come back in seconds, they are the pinned versions, and a missing
 // Go toolchain or an unreachable module proxy is one clear line.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binaryPath, buildAll } from '../src/build/build-all.ts';
 import { repoRoot } from '../src/settings.ts';
@@ -38,8 +38,9 @@ describe('stack build', () => {
       ['jaeger', true],
       ['victorialogs', true],
       ['prometheus', true],
+      ['kafka', true],
     ]);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
   });
 
   it('built the pinned versions', () => {
@@ -54,6 +55,9 @@ describe('stack build', () => {
     expect(versionOf('prometheus', '--version')).toContain(`version ${versions.prometheus.version}.`);
     const promtool = spawnSync(binaryPath('prometheus', 'promtool'), ['--version'], { encoding: 'utf8' });
     expect(`${promtool.stdout}${promtool.stderr}`).toContain(`promtool, version ${versions.prometheus.version}.`);
+    // The broker's jars and the machine's Java 17+ behind the cache's `java` link
+    expect(existsSync(join(dirname(binaryPath('kafka')), 'libs', `kafka_2.13-${versions.kafka.version}.jar`))).toBe(true);
+    expect(versionOf('kafka', '-version')).toMatch(/version "(1[7-9]|[2-9]\d)/);
   });
 
   it('says in one line that Go is missing', () => {

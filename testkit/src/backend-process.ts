@@ -16,14 +16,18 @@ export interface BackendProcess {
   output(): string;
 }
 
-/** Starts `bin` and resolves once `readyUrl` answers 2xx; an exit or the deadline rejects with its output. */
+/**
+ * Starts `bin` and resolves once `ready` holds: a URL answering 2xx, or a probe resolving true
+ * (a TCP server: see tcp-backend.ts); an exit or the deadline rejects with its output.
+ */
 export async function startBackend(
   name: string,
   bin: string,
   args: readonly string[],
-  readyUrl: string,
+  ready: string | (() => Promise<boolean>),
   timeoutMs = 30_000,
 ): Promise<BackendProcess> {
+  const probe = typeof ready === 'string' ? () => httpReady(ready) : ready;
   let output = '';
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (chunk: unknown) => {
@@ -33,12 +37,8 @@ export async function startBackend(
   child.stderr.on('data', keep);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${output.slice(-2000)}`);
-    try {
-      if ((await fetch(readyUrl)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited: ${output.slice(-2000)}`);
+    if (await probe()) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${name} not ready in ${timeoutMs / 1000}s: ${output.slice(-2000)}`);
@@ -46,4 +46,12 @@ export async function startBackend(
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, output: () => output };
+}
+
+async function httpReady(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false; // not listening yet
+  }
 }

@@ -8,3 +8,6 @@ export { MetricServer } from './metric-server.ts';
 export { testEnvironment, shiftedPort, STACK_TEST_SHIFTS, SHIFTED_PORTS, type TestStackName } from './stack-env.ts';
 export { present } from './present.ts';
 export { launchChromium, chromiumPath } from './chromium.ts';
+export { OtlpReceiver, decodeTraces, decodeLogs, type ReceivedSpan, type ReceivedLog } from './otlp-receiver.ts';
+export { startMariaDb, type RunningMariaDb } from './mariadb.ts';
+export { startRedis, type RunningRedis } from './redis.ts';

@@ -12,7 +12,8 @@ const shopPorts = [
   8083,
   8084,
   8085,
-  ...Array.from({ length: 6 }, (_, i) => PORT_VARIABLES.shopMetricsBase[1] + i),
+  8086,
+  ...Array.from({ length: 7 }, (_, i) => PORT_VARIABLES.shopMetricsBase[1] + i),
   PORT_VARIABLES.alerts[1],
 ];
 

@@ -64,6 +64,8 @@ export interface AgentConfig {
   /** OTLP request bodies gzip-compressed (off the event loop, in the thread pool) or sent as they are. */
   exportCompression: 'gzip' | 'none';
   shutdownTimeoutMs: number;
+  /** Separate backend calls from one GraphQL field path in one operation that flag it as N+1 (≥ 2). */
+  graphqlNPlusOneThreshold: number;
 }
 
 export interface LoadedConfig {
@@ -250,6 +252,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
   const queue = read('SHOPSCOPE_EXPORT_QUEUE', positiveInt, 2048, 'using 2048');
   const compression = read('OTEL_EXPORTER_OTLP_COMPRESSION', z.enum(['gzip', 'none']), 'none', 'sending uncompressed');
   const shutdown = read('SHOPSCOPE_SHUTDOWN_TIMEOUT_MS', positiveInt, 2000, 'using 2000');
+  const nPlusOne = read('SHOPSCOPE_GRAPHQL_N_PLUS_ONE_THRESHOLD', z.coerce.number().int().min(2).max(10_000), 3, 'using 3');
   const disabled = read('OTEL_SDK_DISABLED', z.enum(['true', 'false']), 'false', 'agent stays enabled');
 
   const config: AgentConfig = {
@@ -297,6 +300,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     exportQueueSize: queue.value,
     exportCompression: compression.value,
     shutdownTimeoutMs: shutdown.value,
+    graphqlNPlusOneThreshold: nPlusOne.value,
   };
   return { config: Object.freeze(config), problems: Object.freeze(problems) };
 }

@@ -109,6 +109,14 @@ export class GuardedHistogram {
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
   }
 
+  /** Creates a label set's series with no observations, so a first slow observation is an increase. */
+  declare(values: readonly string[]): void {
+    const labels = this.guard.labelsFor(values);
+    if (!this.series.has(labels)) {
+      this.series.set(labels, { labels, counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0, exemplars: [] });
+    }
+  }
+
   reset(): void {
     this.series = new Map();
   }
@@ -167,5 +175,9 @@ export class GuardedGauge {
 
   add(labels: Labels, delta: number): void {
     this.values.set(labels, (this.values.get(labels) ?? 0) + delta);
+  }
+
+  set(values: readonly string[], value: number): void {
+    this.values.set(this.guard.labelsFor(values), value);
   }
 }

@@ -15,6 +15,8 @@ export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 
 
 export interface RedMetrics {
   registry: MetricsRegistry;
+  /** The registry and label-set cap, for metrics built elsewhere (batch jobs). */
+  guard: GuardOptions;
   experimentLabels: readonly string[];
   serverDuration: GuardedHistogram;
   serverRequests: GuardedCounter;
@@ -64,6 +66,7 @@ export function createRedMetrics(experiments: readonly ExperimentDeclaration[], 
 
   return {
     registry,
+    guard,
     experimentLabels,
     serverDuration: histogram('http_server_request_duration_seconds', 'Duration of inbound HTTP requests', server),
     serverRequests: counter('http_server_requests_total', 'Inbound HTTP requests', server),

@@ -3,17 +3,23 @@ import { safeCall } from '../safety/safe-call.ts';
 import type { LeanSpan } from '../tracing/lean-span.ts';
 import type { EndHook } from '../tracing/lean-tracer.ts';
 import type { RedMetrics } from './red-metrics.ts';
+import type { MessagingMetrics } from '../messaging/messaging-metrics.ts';
 import { statusClass } from '../http/status-class.ts';
 
 // Outbound HTTP and database RED metrics are read from ended client spans, whatever library
-// made them (undici for fetch, pg, better-sqlite3, node:http client). Spans the sampler did not
-// export are still recorded (see sampler.ts), so the counts are complete.
+// made them (undici for fetch, the node:http client — axios uses one or the other — pg,
+// better-sqlite3, mysql2, ioredis, redis). Spans the sampler did not export are still recorded
+// (see sampler.ts), so the counts are complete.
 
 export class SpanMetricsProcessor implements EndHook {
   readonly onEnd: (span: LeanSpan) => void;
 
-  constructor(metrics: RedMetrics) {
+  constructor(metrics: RedMetrics, messaging?: MessagingMetrics) {
     this.onEnd = safeCall('span metrics', (span: LeanSpan) => {
+      if (span.kind === SpanKind.PRODUCER || span.kind === SpanKind.CONSUMER) {
+        if (messaging) observeMessaging(messaging, span);
+        return;
+      }
       if (span.kind !== SpanKind.CLIENT) return;
       const a = span.attributes;
       const seconds = span.durationSeconds;
@@ -39,6 +45,24 @@ export class SpanMetricsProcessor implements EndHook {
       if (failed || status === 0 || status >= 500) metrics.clientErrors.inc(values);
     });
   }
+}
+
+/**
+ * A producer span is a publish, a consumer span a process (the Kafka client's `receive` spans
+ * are CLIENT spans, and not counted). The topic is bounded by the metric's label-set cap.
+ */
+function observeMessaging(messaging: MessagingMetrics, span: LeanSpan): void {
+  const a = span.attributes;
+  const system = a['messaging.system'];
+  if (system === undefined) return;
+  const operation = span.kind === SpanKind.PRODUCER ? 'publish' : 'process';
+  const sampled = (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
+  const topic = String(a['messaging.destination.name'] ?? 'unknown');
+  messaging.operationDuration.observe(
+    [operation, topic, String(system)],
+    span.durationSeconds,
+    sampled ? span.spanContext().traceId : undefined,
+  );
 }
 
 const operationPattern = /^\s*([A-Za-z]+)/;

@@ -23,6 +23,8 @@ import { LeanSpan, toPerformanceMs, type SpanEndListener, type SpanScope } from 
 // samplers decide what is exported. Instrumentations get their tracers from here through the
 // global API, like from any provider.
 
+export type SpanStartListener = (span: LeanSpan) => void;
+
 const ZEROS: Record<number, string> = { 8: INVALID_SPANID, 16: INVALID_TRACEID };
 
 /** Random ids from a pooled buffer: one crypto call per 512 ids instead of one per id. */
@@ -52,6 +54,8 @@ class IdSource {
 
 export interface EndHook {
   onEnd: SpanEndListener;
+  /** Called with each recording span once its start attributes are set (the GraphQL N+1 detector needs starts). */
+  onStart?: SpanStartListener;
   forceFlush?(): Promise<void>;
 }
 
@@ -59,6 +63,7 @@ export class LeanTracerProvider implements TracerProvider {
   private readonly tracers = new Map<string, LeanTracer>();
   private readonly ids = new IdSource();
   private readonly onEnd: SpanEndListener;
+  private readonly onStart: SpanStartListener | undefined;
 
   constructor(
     private readonly sampler: Sampler,
@@ -68,13 +73,19 @@ export class LeanTracerProvider implements TracerProvider {
     this.onEnd = (span) => {
       for (const listener of listeners) listener(span);
     };
+    // No start listener (the usual case): nothing at all runs per span start.
+    const starts = hooks.flatMap((hook) => (hook.onStart ? [hook.onStart] : []));
+    if (starts.length > 0)
+      this.onStart = (span) => {
+        for (const listener of starts) listener(span);
+      };
   }
 
   getTracer(name: string, version?: string): Tracer {
     const key = `${name}@${version ?? ''}`;
     let tracer = this.tracers.get(key);
     if (tracer === undefined) {
-      tracer = new LeanTracer({ name, version }, this.sampler, this.ids, this.onEnd);
+      tracer = new LeanTracer({ name, version }, this.sampler, this.ids, this.onEnd, this.onStart);
       this.tracers.set(key, tracer);
     }
     return tracer;
@@ -95,6 +106,7 @@ export class LeanTracer implements Tracer {
     private readonly sampler: Sampler,
     private readonly ids: IdSource,
     private readonly onEnd: SpanEndListener,
+    private readonly onStart?: SpanStartListener,
   ) {}
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = contextApi.active()): Span {
@@ -129,6 +141,7 @@ export class LeanTracer implements Tracer {
     if (options.attributes) span.setAttributes(options.attributes);
     if (result.attributes) span.setAttributes(result.attributes);
     if (options.links) span.addLinks(options.links);
+    if (this.onStart) this.onStart(span);
     return span;
   }
 

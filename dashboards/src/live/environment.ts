@@ -91,12 +91,16 @@ export async function startLiveEnvironment(name: TestStackName): Promise<LiveEnv
   const adminToken = `${name}-admin`;
   const shopEnv: Record<string, string | undefined> = {
     SHOPSCOPE_DATA_DIR: scratch,
+    // no broker in this stack: order events wait in the outbox, never in a developer's Kafka
+    SHOPSCOPE_KAFKA_BROKERS: 'off',
     SHOPSCOPE_ADMIN_TOKEN: adminToken,
     SHOPSCOPE_RATE_LIMIT: '0',
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
     OTEL_TRACES_SAMPLER: 'always_on',
     OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=shop,deployment.environment.name=demo',
     OTEL_BSP_SCHEDULE_DELAY: '500',
+    // the settlement job every 5 seconds, so the batch board has runs to show
+    SHOPSCOPE_SETTLEMENT_SCHEDULE: '*/5 * * * * *',
     // the page's collector address comes from the stack's port, as in the demo
     SHOPSCOPE_OTLP_HTTP_PORT: String(ports.otlpHttp),
   };

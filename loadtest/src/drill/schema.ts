@@ -7,7 +7,7 @@ import { parse, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { flagSchema } from '@shopscope/sample-shop';
 
-export const STACK_BACK_ENDS = ['collector', 'jaeger', 'victorialogs', 'prometheus'] as const;
+export const STACK_BACK_ENDS = ['collector', 'jaeger', 'victorialogs', 'prometheus', 'kafka'] as const;
 
 /** The shop's fault flags (the shop's own flag schema): a drill may set only these. */
 const FLAG_NAMES = Object.keys(flagSchema.shape);

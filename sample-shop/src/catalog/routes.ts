@@ -7,8 +7,9 @@ import { money } from '../shared/money.ts';
 import { parseInput } from '../shared/validation.ts';
 import { sleep } from '../shared/sleep.ts';
 import type { ServiceClient } from '../shared/service-client.ts';
+import { searchProducts, searchTerms } from './search.ts';
 
-// The catalog's HTTP routes, one fastify plugin: the product list and search, one product, the categories.
+// The catalog's HTTP routes, one fastify plugin: the product list and search (search.ts), one product, the categories.
 
 export interface CatalogRouteOptions {
   db: Db;
@@ -40,10 +41,6 @@ const listQuery = z.object({
 });
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
-
-function escapeLike(text: string): string {
-  return text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 export const catalogRoutes: FastifyPluginAsync<CatalogRouteOptions> = async (app, { db, flags, inventory }) => {
   async function slowQueryFault() {
@@ -78,33 +75,45 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRouteOptions> = async (app
 
   app.get('/products', async (request) => {
     const query = parseInput(listQuery, request.query, 'query');
+    await slowQueryFault();
+    const { rows, total } = query.q?.trim() ? await search(query) : await list(query);
+    const stock = await stockOf(rows.map((r) => r.id));
+    return { items: rows.map((r) => present(r, stock)), total };
+  });
+
+  /** Full-text search, best match first; input with no word in it matches nothing. */
+  async function search(query: z.infer<typeof listQuery>) {
+    const terms = searchTerms(query.q ?? '');
+    if (terms.length === 0 || query.ids?.length === 0) return { rows: [], total: 0 };
+    const found = await searchProducts<ProductRow>(db, { terms, category: query.category, limit: query.limit, offset: query.offset });
+    // an `ids` filter with a search is rare (no caller sends both): applied to the ranked page
+    if (!query.ids) return found;
+    const ids = new Set(query.ids);
+    const rows = found.rows.filter((row) => ids.has(row.id));
+    return { rows, total: rows.length };
+  }
+
+  async function list(query: z.infer<typeof listQuery>) {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (query.q && query.q.trim()) {
-      const pattern = `%${escapeLike(query.q.trim())}%`;
-      where.push(`(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(sku) LIKE ? ESCAPE '\\' OR LOWER(description) LIKE ? ESCAPE '\\')`);
-      params.push(pattern, pattern, pattern);
-    }
     if (query.category) {
       where.push('category = ?');
       params.push(query.category);
     }
     if (query.ids) {
-      if (query.ids.length === 0) return { items: [], total: 0 };
+      if (query.ids.length === 0) return { rows: [], total: 0 };
       where.push(`id IN (${query.ids.map(() => '?').join(', ')})`);
       params.push(...query.ids);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    await slowQueryFault();
     const total = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM catalog_products ${clause}`, params))?.n ?? 0;
     const rows = await db.all<ProductRow>(`SELECT * FROM catalog_products ${clause} ORDER BY id LIMIT ? OFFSET ?`, [
       ...params,
       query.limit,
       query.offset,
     ]);
-    const stock = await stockOf(rows.map((r) => r.id));
-    return { items: rows.map((r) => present(r, stock)), total };
-  });
+    return { rows, total };
+  }
 
   app.get('/products/:id', async (request) => {
     const { id } = parseInput(idParams, request.params, 'path');

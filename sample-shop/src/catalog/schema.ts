@@ -1,6 +1,7 @@
 import type { Db } from '../shared/db.ts';
 import { seedProducts } from '../shared/seed.ts';
 import { currency } from '../shared/money.ts';
+import { migrateSearch } from './search.ts';
 
 export async function migrateCatalog(db: Db): Promise<void> {
   await db.exec(`
@@ -15,6 +16,7 @@ export async function migrateCatalog(db: Db): Promise<void> {
     );
     CREATE INDEX IF NOT EXISTS catalog_products_category ON catalog_products (category);
   `);
+  await migrateSearch(db);
   const row = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM catalog_products');
   if ((row?.n ?? 0) >= seedProducts.length) return;
   await db.transaction(async (tx) => {

@@ -28,9 +28,10 @@ export interface AdminRouteOptions {
   adminToken: string;
   flags: FlagStore;
   inventory: ServiceClient;
+  orders: ServiceClient;
 }
 
-/** `GET|PUT /admin/flags` and `PUT /admin/stock/:productId`, behind the admin token. */
+/** `GET|PUT /admin/flags`, `PUT /admin/stock/:productId` and `POST /admin/jobs/settlement/run`, behind the admin token. */
 export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, options) => {
   const onRequest = requireAdmin(options.adminToken);
 
@@ -50,6 +51,12 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, op
   app.put('/admin/stock/:productId', { onRequest }, async (request) => {
     const { productId } = parseInput(stockParams, request.params, 'path');
     const response = await options.inventory.call(`/stock/${encodeURIComponent(productId)}`, { method: 'PUT', body: request.body ?? {} });
+    return response.body;
+  });
+
+  // Runs the orders service's settlement job now (`npm run job -- settlement`), so its metrics stay in one place.
+  app.post('/admin/jobs/settlement/run', { onRequest }, async (request) => {
+    const response = await options.orders.call('/jobs/settlement/run', { method: 'POST', body: request.body ?? {} });
     return response.body;
   });
 };

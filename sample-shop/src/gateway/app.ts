@@ -11,9 +11,12 @@ import { productRoutes } from './products.ts';
 import { cartRoutes } from './carts.ts';
 import { checkoutRoutes } from './checkout.ts';
 import { storefrontRoutes } from './storefront.ts';
+import { ANONYMOUS, identifyConsumer, isApiRequest } from './consumers.ts';
+import { countRateLimitDecision, recordGatewayMetrics, startUpstreamTimer, type UpstreamTimer } from './metrics.ts';
+import { graphqlRoutes } from './graphql/index.ts';
 
 export interface GatewayDeps {
-  config: Pick<ShopConfig, 'urls' | 'adminToken' | 'rateLimit' | 'bodyLimitBytes' | 'paymentTimeoutMs' | 'http'>;
+  config: Pick<ShopConfig, 'urls' | 'adminToken' | 'rateLimit' | 'bodyLimitBytes' | 'paymentTimeoutMs' | 'http' | 'apiKeys'>;
   flags: FlagStore;
   logger?: boolean;
 }
@@ -21,7 +24,13 @@ export interface GatewayDeps {
 export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstance> {
   const { config, flags } = deps;
   const app = createServer({ service: 'gateway', bodyLimitBytes: config.bodyLimitBytes, logger: deps.logger, limits: config.http });
-  if (config.rateLimit > 0) await app.register(rateLimit, perClientRateLimit(config.rateLimit));
+  app.decorateRequest('consumer', ANONYMOUS);
+  app.decorateRequest('upstreamTimer', null as unknown as UpstreamTimer);
+  // before the rate limiter: it keys on the consumer
+  app.addHook('onRequest', startUpstreamTimer);
+  app.addHook('onRequest', identifyConsumer(config.apiKeys));
+  app.addHook('onResponse', recordGatewayMetrics);
+  if (config.rateLimit > 0) await app.register(rateLimit, perConsumerRateLimit(config.rateLimit));
   app.addHook('onRequest', assignCheckoutExperiment);
   app.addHook('onRequest', injectGatewayErrors(flags));
   // a checkout may wait out a slow payment provider
@@ -33,21 +42,29 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
     adminToken: config.adminToken,
     flags,
     inventory: new ServiceClient('inventory', config.urls.inventory),
+    // a run by hand may take as long as a settlement takes
+    orders: new ServiceClient('orders', config.urls.orders, 120_000),
   });
+  await app.register(graphqlRoutes, { urls: config.urls });
   await app.register(storefrontRoutes);
   return app;
 }
 
-/** At most `max` API requests per second from one client address. */
-function perClientRateLimit(max: number): RateLimitPluginOptions {
+/** At most `max` API requests per second per consumer with a key, else per client address. */
+function perConsumerRateLimit(max: number): RateLimitPluginOptions {
   return {
     global: true,
     max,
     timeWindow: 1000,
-    keyGenerator: (request: FastifyRequest) => request.ip,
-    allowList: (request: FastifyRequest) => !request.url.startsWith('/api/'),
-    errorResponseBuilder: (_request, context) =>
-      new ShopError('rate_limited', `more than ${context.max} requests per second from this address; retry after ${context.after}`),
+    keyGenerator: (request: FastifyRequest) => (request.consumer === ANONYMOUS ? `ip:${request.ip}` : `consumer:${request.consumer}`),
+    allowList: (request: FastifyRequest) => !isApiRequest(request.url),
+    onExceeding: (request: FastifyRequest) => countRateLimitDecision(request, 'allowed'),
+    onExceeded: (request: FastifyRequest) => countRateLimitDecision(request, 'limited'),
+    errorResponseBuilder: (request, context) =>
+      new ShopError(
+        'rate_limited',
+        `more than ${context.max} requests per second from this ${request.consumer === ANONYMOUS ? 'address' : 'consumer'}; retry after ${context.after}`,
+      ),
   };
 }
 

@@ -41,17 +41,22 @@ export function proxyRoutes(service: ServiceName, routes: readonly ProxiedRoute[
 async function relay(service: ServiceName, route: ProxiedRoute, options: ProxyOptions, request: FastifyRequest, reply: FastifyReply) {
   const hasBody = route.method === 'POST' || route.method === 'PUT';
   let response: Response;
+  let text: string;
   try {
-    response = await fetch(`${options.urls[service]}${targetUrl(route.target, request)}`, {
-      method: route.method,
-      headers: headersFor(request, hasBody),
-      body: hasBody ? JSON.stringify(request.body ?? {}) : undefined,
-      signal: AbortSignal.timeout(options.timeoutMs),
+    // upstream time: from sending the request to the last byte of the answer
+    [response, text] = await request.upstreamTimer.time(async () => {
+      const answer = await fetch(`${options.urls[service]}${targetUrl(route.target, request)}`, {
+        method: route.method,
+        headers: headersFor(request, hasBody),
+        body: hasBody ? JSON.stringify(request.body ?? {}) : undefined,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      return [answer, await answer.text()] as const;
     });
   } catch {
     return reply.status(503).send(errorBody('service_unavailable', `${service} is unavailable`));
   }
-  const body = parseJson(await response.text());
+  const body = parseJson(text);
   if (body === undefined) return reply.status(502).send(errorBody('upstream_error', `${service} answered ${response.status} without JSON`));
   return reply.status(response.status).type('application/json').send(body.value);
 }

@@ -9,6 +9,7 @@ import type { ServiceClient } from '../shared/service-client.ts';
 import { productsByIds } from '../shared/catalog-lookup.ts';
 import { loadOrder, loadOrderByKey, settleOrder, type OrderRow } from './schema.ts';
 import { confirmOrder, failOrder, type SagaClients } from './saga.ts';
+import { recordOrderEvent } from './outbox.ts';
 import { telemetry } from '../shared/telemetry.ts';
 
 export const checkoutBody = z
@@ -171,6 +172,7 @@ export class Checkout {
           line.unitCents,
         ]);
       }
+      await recordOrderEvent(tx, 'order.placed', { orderId, totalCents: cart.totalCents, currency, email: input.email });
       return true;
     });
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../shared/db.ts';
+import { migrateOutbox, recordOrderEvent } from './outbox.ts';
 
 export type OrderStatus = 'pending' | 'confirmed' | 'payment_failed' | 'failed';
 
@@ -30,6 +31,7 @@ export interface OrderItemRow {
  * leaves the index, so the shopper can pay again.
  */
 export async function migrateOrders(db: Db): Promise<void> {
+  await migrateOutbox(db);
   await db.exec(`
     CREATE TABLE IF NOT EXISTS orders_orders (
       id TEXT PRIMARY KEY,
@@ -69,16 +71,28 @@ export function loadOrderItems(db: Db, id: string) {
   return db.all<OrderItemRow>('SELECT * FROM orders_items WHERE order_id = ? ORDER BY product_id', [id]);
 }
 
-/** Moves a pending order to its final status; a no-op if something else settled it first. */
+/**
+ * Moves a pending order to its final status; a no-op if something else settled it first. The
+ * order's event (`order.paid` when confirmed, `order.cancelled` otherwise) is written to the
+ * outbox in the same transaction.
+ */
 export async function settleOrder(
   db: Db,
   id: string,
   status: Exclude<OrderStatus, 'pending'>,
   failureCode: string | null,
 ): Promise<boolean> {
-  const changed = await db.run(
-    "UPDATE orders_orders SET status = ?, failure_code = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
-    [status, failureCode, Date.now(), id],
-  );
-  return changed === 1;
+  return db.transaction(async (tx) => {
+    const changed = await tx.run(
+      "UPDATE orders_orders SET status = ?, failure_code = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+      [status, failureCode, Date.now(), id],
+    );
+    if (changed !== 1) return false;
+    const order = await loadOrder(tx, id);
+    if (order) {
+      const facts = { orderId: id, totalCents: Number(order.total_cents), currency: order.currency, email: order.email };
+      await recordOrderEvent(tx, status === 'confirmed' ? 'order.paid' : 'order.cancelled', facts);
+    }
+    return true;
+  });
 }

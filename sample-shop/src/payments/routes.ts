@@ -53,6 +53,12 @@ const chargeBody = z
 
 const orderParams = z.object({ orderId: z.string().min(1).max(100) });
 
+/** A time range in epoch milliseconds, `from` included, `to` not. */
+const summaryQuery = z
+  .object({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().min(0) })
+  .strict()
+  .refine((q) => q.to > q.from, 'to must be after from');
+
 function present(row: ChargeRow) {
   return {
     orderId: row.order_id,
@@ -120,6 +126,17 @@ export const paymentsRoutes: FastifyPluginAsync<PaymentsRouteOptions> = async (a
     const row = await load(body.orderId);
     if (!row) throw new ShopError('internal_error', 'charge vanished');
     return answer(reply, row);
+  });
+
+  // The settlement job's view of a day's payments: counts and sums by status and currency.
+  app.get('/charges/summary', async (request) => {
+    const { from, to } = parseInput(summaryQuery, request.query, 'query');
+    const groups = await db.all<{ status: string; currency: string; count: number; amountCents: number }>(
+      `SELECT status, currency, COUNT(*) AS count, SUM(amount_cents) AS "amountCents" FROM payments_charges
+       WHERE created_at >= ? AND created_at < ? GROUP BY status, currency ORDER BY status, currency`,
+      [from, to],
+    );
+    return { from, to, groups };
   });
 
   app.get('/charges/:orderId', async (request) => {

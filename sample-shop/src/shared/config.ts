@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { BlockList, isIP } from 'node:net';
+import { parseSchedule, type Schedule } from './schedule.ts';
+import { parseApiKeys, type ApiKeys } from './api-keys.ts';
 
-export const serviceNames = ['gateway', 'catalog', 'cart', 'orders', 'payments', 'inventory'] as const;
+export const serviceNames = ['gateway', 'catalog', 'cart', 'orders', 'payments', 'inventory', 'fulfilment'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export const defaultPorts: Record<ServiceName, number> = {
@@ -11,6 +13,7 @@ export const defaultPorts: Record<ServiceName, number> = {
   orders: 8083,
   payments: 8084,
   inventory: 8085,
+  fulfilment: 8086,
 };
 
 /** Each service's metrics port when it runs under the agent: 9464 + its place in the list. */
@@ -20,6 +23,9 @@ export const metricsPorts: Record<ServiceName, number> = Object.fromEntries(serv
 >;
 
 const repoRoot = new URL('../../../', import.meta.url).pathname;
+
+/** Nightly at 02:00 UTC: yesterday's orders and payments are all settled by then. */
+export const defaultSettlementSchedule = '0 2 * * *';
 
 /** The admin token a demo starts with; it is public, so it is refused off loopback. */
 export const defaultAdminToken = 'shopscope-admin';
@@ -60,6 +66,12 @@ export interface ShopConfig {
   /** Age at which orders' recovery sweep settles a pending order. */
   recoverAfterMs: number;
   http: HttpLimits;
+  /** When orders runs the settlement job (UTC); undefined: never on its own. */
+  settlementSchedule: Schedule | undefined;
+  /** API key → consumer name at the gateway (`SHOPSCOPE_API_KEYS`); empty: every caller is `anonymous`. */
+  apiKeys: ApiKeys;
+  /** The Kafka brokers (`SHOPSCOPE_KAFKA_BROKERS`, host:port list); empty with `off`: no events are published or consumed. */
+  kafkaBrokers: readonly string[];
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -105,6 +117,20 @@ function loadHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
   return limits;
 }
 
+/** `SHOPSCOPE_KAFKA_BROKERS`: host:port list, default the stack's broker (`SHOPSCOPE_KAFKA_PORT`, 9092); `off` for none. */
+function loadKafkaBrokers(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.SHOPSCOPE_KAFKA_BROKERS?.trim() || `127.0.0.1:${env.SHOPSCOPE_KAFKA_PORT?.trim() || '9092'}`;
+  if (raw === 'off') return [];
+  const brokers = raw
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+  if (brokers.length === 0 || brokers.some((broker) => !/^[^\s:/]+:\d{1,5}$/.test(broker))) {
+    throw new Error(`SHOPSCOPE_KAFKA_BROKERS=${raw} is not a host:port list (e.g. 127.0.0.1:9092) or off`);
+  }
+  return brokers;
+}
+
 /** Reads the shop's settings once, at start; a bad value stops the service with one clear line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
   const host = env.SHOPSCOPE_HOST || '127.0.0.1';
@@ -134,6 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
     paymentTimeoutMs,
     recoverAfterMs: intFromEnv(env, 'SHOPSCOPE_RECOVER_AFTER_MS', paymentTimeoutMs + 5000, 1),
     http: loadHttpLimits(env),
+    settlementSchedule: parseSchedule('SHOPSCOPE_SETTLEMENT_SCHEDULE', env.SHOPSCOPE_SETTLEMENT_SCHEDULE || defaultSettlementSchedule),
+    apiKeys: parseApiKeys(env.SHOPSCOPE_API_KEYS),
+    kafkaBrokers: Object.freeze(loadKafkaBrokers(env)),
   });
 }
 

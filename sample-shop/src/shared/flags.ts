@@ -12,6 +12,10 @@ export const flagSchema = z
     catalogSlowQueryMs: z.number().int().min(0).max(30_000),
     gatewayErrorRate: z.number().min(0).max(1),
     cartMemoryGrowthMb: z.number().min(0).max(512),
+    /** The nightly settlement job fails at its aggregate step. */
+    settlementFailing: z.boolean(),
+    /** fulfilment stops consuming order events: the consumer group's lag grows */
+    fulfilmentPaused: z.boolean(),
   })
   .strict();
 
@@ -24,6 +28,8 @@ export const defaultFlags: Readonly<Flags> = Object.freeze({
   catalogSlowQueryMs: 0,
   gatewayErrorRate: 0,
   cartMemoryGrowthMb: 0,
+  settlementFailing: false,
+  fulfilmentPaused: false,
 });
 
 /** A PUT body: any subset of the flags, each checked; one bad field rejects the whole body. */

@@ -26,7 +26,14 @@ export interface TestShop {
 /** Free ports, a temp data folder and (in PostgreSQL mode) a fresh database: a shop's environment. */
 export async function shopEnvironment(extra: NodeJS.ProcessEnv = {}): Promise<{ env: NodeJS.ProcessEnv; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shopscope-shop-'));
-  const env: NodeJS.ProcessEnv = { SHOPSCOPE_DATA_DIR: dataDir, SHOPSCOPE_ADMIN_TOKEN: adminToken, SHOPSCOPE_RATE_LIMIT: '0', ...extra };
+  // No broker: the order events wait in the outbox, and a developer's Kafka never gets test events.
+  const env: NodeJS.ProcessEnv = {
+    SHOPSCOPE_DATA_DIR: dataDir,
+    SHOPSCOPE_ADMIN_TOKEN: adminToken,
+    SHOPSCOPE_RATE_LIMIT: '0',
+    SHOPSCOPE_KAFKA_BROKERS: 'off',
+    ...extra,
+  };
   for (const name of serviceNames) {
     env[`SHOPSCOPE_${name.toUpperCase()}_PORT`] = String(await freePort());
     env[`SHOPSCOPE_${name.toUpperCase()}_METRICS_PORT`] = String(await freePort());

@@ -7,6 +7,7 @@ import { collectorRecipe } from './collector.ts';
 import { requireGo } from './go.ts';
 import { withBuildLock } from './lock.ts';
 import { jaegerRecipe } from './jaeger.ts';
+import { kafkaRecipe } from './kafka.ts';
 import { prometheusRecipe } from './prometheus.ts';
 import { BUILD_COMPONENTS, binDirOf, isBuilt, readStamp, workDirOf, writeStamp, type BuildComponent, type BuildRecipe } from './recipe.ts';
 import { victoriaLogsRecipe } from './victorialogs.ts';
@@ -17,7 +18,7 @@ import { loadVersions } from '../versions.ts';
 export { BUILD_COMPONENTS, type BuildComponent } from './recipe.ts';
 
 export interface BuildOptions {
-  /** Default: all of them, in the order collector, Jaeger, VictoriaLogs, Prometheus. */
+  /** Default: all of them, in the order collector, Jaeger, VictoriaLogs, Prometheus, Kafka. */
   readonly components?: readonly BuildComponent[];
   readonly env?: Environment;
   /** Receives one line per step; default prints to stdout. */
@@ -40,6 +41,7 @@ export function recipes(settings: StackSettings): Record<BuildComponent, BuildRe
     jaeger: jaegerRecipe(versions),
     victorialogs: victoriaLogsRecipe(versions),
     prometheus: prometheusRecipe(versions),
+    kafka: kafkaRecipe(versions),
   };
 }
 

@@ -42,6 +42,9 @@ const UNREACHABLE = [
   /410 Gone/i,
   /unrecognized import path/i,
   /Could not resolve host/i,
+  // Maven, for the Kafka broker's jars
+  /Could not transfer artifact/i,
+  /Unknown host/i,
 ];
 
 /** The first line of the output that says the proxy could not be reached, if any. */

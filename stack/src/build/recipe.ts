@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { StackSettings } from '../settings.ts';
 import type { Versions } from '../versions.ts';
 
-export const BUILD_COMPONENTS = ['collector', 'jaeger', 'victorialogs', 'prometheus'] as const;
+export const BUILD_COMPONENTS = ['collector', 'jaeger', 'victorialogs', 'prometheus', 'kafka'] as const;
 export type BuildComponent = (typeof BUILD_COMPONENTS)[number];
 
 export interface BuildContext {

@@ -2,7 +2,7 @@
 import type { BuildComponent } from '../build/recipe.ts';
 import type { StackSettings } from '../settings.ts';
 
-export const STACK_COMPONENTS = ['prometheus', 'victorialogs', 'jaeger', 'collector'] as const;
+export const STACK_COMPONENTS = ['prometheus', 'victorialogs', 'jaeger', 'collector', 'kafka'] as const;
 export type StackComponent = (typeof STACK_COMPONENTS)[number];
 
 export interface LaunchPlan {
@@ -13,6 +13,7 @@ export interface LaunchPlan {
 }
 
 export interface HealthCheck {
+  /** An HTTP URL, or `kafka://host:port` for a broker (it must answer an ApiVersions request). */
   readonly url: string;
   /** Which HTTP statuses mean "up"; default: 200 only. */
   readonly accepts?: (status: number) => boolean;

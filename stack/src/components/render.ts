@@ -8,7 +8,7 @@ import type { PortName, StackSettings } from '../settings.ts';
 
 export const templateDir = fileURLToPath(new URL('../../config', import.meta.url));
 
-const SHOP_SERVICES = ['gateway', 'catalog', 'cart', 'orders', 'payments', 'inventory'] as const;
+const SHOP_SERVICES = ['gateway', 'catalog', 'cart', 'orders', 'payments', 'inventory', 'fulfilment'] as const;
 
 function snake(name: string): string {
   return name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
