@@ -51,7 +51,7 @@ export async function startTestShop(extra: NodeJS.ProcessEnv = {}): Promise<Test
   const config = loadConfig(env);
   const flags = new FlagStore(flagsPath(config), 50).start();
   const services = {} as Record<ServiceName, BuiltService>;
-  const order: ServiceName[] = ['inventory', 'payments', 'catalog', 'cart', 'orders', 'gateway'];
+  const order: ServiceName[] = ['inventory', 'payments', 'catalog', 'cart', 'orders', 'fulfilment', 'gateway'];
   for (const name of order) {
     services[name] = await buildService(name, config, flags, { recoveryIntervalMs: 200 });
     await services[name].app.listen({ host: '127.0.0.1', port: config.ports[name] });
