@@ -114,7 +114,7 @@ describe.skipIf(!agentBuilt)('every panel against the live back ends', () => {
     expect(await ask('service.name:"x" | stats by (service.name count()')).toBe(400);
   });
 
-  it('every panel returns data, its variables expanded to real values', async () => {
+  it('every panel returns data, its variables expanded to real values', { timeout: 90_000 }, async () => {
     let outcomes: PanelOutcome[] = [];
     await vi.waitFor(
       async () => {

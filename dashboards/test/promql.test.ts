@@ -14,6 +14,9 @@ const sample = {
   job: 'shop',
   instance: '127\\\\.0\\\\.0\\\\.1:9464',
   slo: 'checkout-latency',
+  topic: 'shop.orders',
+  group: 'fulfilment',
+  outbox: 'orders',
 };
 
 /** Positions of the grammar's error nodes: an empty list is a query that parses. */

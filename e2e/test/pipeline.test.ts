@@ -171,7 +171,7 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
 
   it('Prometheus has RED series for every service, exemplars Jaeger knows, and service-graph edges', async () => {
     await buyOne('pipeline-3');
-    // fulfilment answers order events, not HTTP requests (this stack has no broker: e2e/test/events.test.ts has)
+    // fulfilment answers order events, hardly any HTTP requests (this stack has no broker: e2e/test/events.test.ts has)
     const httpServices = serviceNames.filter((name) => name !== 'fulfilment');
     const series = await vi.waitFor(
       async () => {
@@ -180,7 +180,10 @@ describe.skipIf(!agentBuilt)('the pipeline, end to end', () => {
       },
       { timeout: 30_000, interval: 500 },
     );
-    expect(series.map((s) => s.metric.service).sort()).toEqual([...httpServices].sort());
+    // fulfilment shows up once something reads its endpoints (the launcher's health checks do, at times)
+    const services = series.map((s) => s.metric.service);
+    expect(services).toEqual(expect.arrayContaining(httpServices));
+    for (const service of services) expect(serviceNames).toContain(service);
 
     const traceId = await vi.waitFor(
       async () => {

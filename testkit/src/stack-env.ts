@@ -26,8 +26,11 @@ export const STACK_TEST_SHIFTS = {
 
 export type TestStackName = keyof typeof STACK_TEST_SHIFTS;
 
-/** The test stacks whose shop sends events: the others leave Kafka out (its JVM takes ≈ 5 s and 400 MB). */
-const STACKS_WITH_KAFKA: ReadonlySet<TestStackName> = new Set(['events']);
+/**
+ * The test stacks whose shop sends events (the events test; the dashboards, whose events board
+ * must show data): the others leave Kafka out (its JVM takes ≈ 5 s and 400 MB).
+ */
+const STACKS_WITH_KAFKA: ReadonlySet<TestStackName> = new Set(['events', 'dashboards', 'dashboards-preview']);
 
 /** The ports a test stack moves (the storefront, the evaluator and the shop's metrics stay put). */
 export const SHIFTED_PORTS = Object.entries(PORT_VARIABLES).filter(

@@ -15,7 +15,7 @@ export function eventsBoard(): dashboardTypes.Dashboard {
     'Events',
     "The shop's order events through Kafka: what is published and processed, how far the consumers lag, and what waits in the orders outbox.",
     [
-      labelVariable('topic', 'Topic', operations, 'topic'),
+      labelVariable('topic', 'Topic', `${operations}_count`, 'topic'),
       labelVariable('group', 'Consumer group', 'messaging_kafka_consumer_lag', 'group'),
       labelVariable('outbox', 'Outbox', 'outbox_pending_events', 'outbox'),
     ],

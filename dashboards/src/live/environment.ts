@@ -78,7 +78,7 @@ export async function startLiveEnvironment(name: TestStackName): Promise<LiveEnv
   env.SHOPSCOPE_STOREFRONT_PORT = String(gatewayPort);
   const settings = loadSettings(env);
   const ports = settings.ports;
-  await buildAll({ components: ['collector', 'jaeger', 'victorialogs', 'prometheus'], log: quiet });
+  await buildAll({ components: ['collector', 'jaeger', 'victorialogs', 'prometheus', 'kafka'], log: quiet });
   await down({ env, log: quiet });
   rmSync(settings.dataDir, { recursive: true, force: true });
   // a back end that fails to start leaves the others running: stop them before giving up
@@ -91,8 +91,8 @@ export async function startLiveEnvironment(name: TestStackName): Promise<LiveEnv
   const adminToken = `${name}-admin`;
   const shopEnv: Record<string, string | undefined> = {
     SHOPSCOPE_DATA_DIR: scratch,
-    // no broker in this stack: order events wait in the outbox, never in a developer's Kafka
-    SHOPSCOPE_KAFKA_BROKERS: 'off',
+    // the stack's own broker: the events board shows what orders publish and fulfilment consumes
+    SHOPSCOPE_KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
     SHOPSCOPE_ADMIN_TOKEN: adminToken,
     SHOPSCOPE_RATE_LIMIT: '0',
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,

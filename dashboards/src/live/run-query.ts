@@ -60,6 +60,8 @@ async function getJson<T>(url: string, what: string): Promise<T> {
   const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
   const text = await response.text();
   if (!response.ok) throw new Error(`${what} answered ${response.status}: ${text.slice(0, 300)}`);
+  // Prometheus answers 204 and no body for exemplars of a query that selects no series (`vector(300)`)
+  if (response.status === 204) return { status: 'success', data: [] } as T;
   return JSON.parse(text) as T;
 }
 

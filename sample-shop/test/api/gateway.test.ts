@@ -44,10 +44,13 @@ describe('gateway', () => {
 
   it('rate-limits each client address with 429 and Retry-After', async () => {
     await new Promise((r) => setTimeout(r, 1000));
+    const began = Date.now();
     const results = await Promise.all(Array.from({ length: 40 }, () => api(shop.url, 'GET', '/api/categories')));
+    // The limit is 20 a second: a burst that outlasts one window (a busy machine) may fill the next too.
+    const windows = Math.floor((Date.now() - began) / 1000) + 1;
     const limited = results.filter((r) => r.status === 429);
-    expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(20);
-    expect(limited.length).toBeGreaterThanOrEqual(20);
+    expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(20 * windows);
+    expect(limited.length).toBeGreaterThanOrEqual(windows === 1 ? 20 : 1);
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(limited[0]!.body.error.code).toBe('rate_limited');
     // health checks and the page are not limited
