@@ -91,9 +91,11 @@ console.log(`
 shopscope demo is running, ready in ${readySeconds}s (Ctrl-C stops everything)
   storefront      ${shop}/
   shop API        ${shop}/api/products   every answer carries x-transaction-id (its trace id)
+  GraphQL         curl -H 'content-type: application/json' -d '{"query":"{ products(limit: 3) { items { name stock } } }"}' ${shop}/graphql
+  settlement job  npm run job -- settlement   (the nightly batch job, now)
   fault flags     curl -H "Authorization: Bearer ${token}" ${shop}/admin/flags
                   curl -X PUT -H "Authorization: Bearer ${token}" -H 'content-type: application/json' -d '{"paymentFailureRate":0.5}' ${shop}/admin/flags
-  shop metrics    http://127.0.0.1:${metricsPort('gateway')}/metrics (gateway) … ${metricsPort('inventory')} (inventory)${
+  shop metrics    http://127.0.0.1:${metricsPort('gateway')}/metrics (gateway) … ${metricsPort('fulfilment')} (fulfilment)${
     hasStack
       ? `
   Prometheus      http://127.0.0.1:${stackPorts.prometheus}/graph   e.g. sum by (service) (rate(http_server_request_duration_seconds_count[1m]))
